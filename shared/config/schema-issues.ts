@@ -1,0 +1,74 @@
+// Turns ajv's errors into one readable line per problem: `unknown key "algoritm" (did you mean
+// "algorithm"?)`, `must be one of: tcp, udp, tcp-udp`, `port 0 is out of range 1-65535`.
+import type { ErrorObject } from 'ajv';
+import { childPath, pointerToPath } from './config-path.js';
+import type { ConfigIssue } from './errors.js';
+import { CONFIG_FORMATS } from './formats.js';
+import { didYouMean } from './suggest.js';
+
+const TYPE_WORDS: Readonly<Record<string, string>> = {
+  string: 'a string',
+  number: 'a number',
+  integer: 'a whole number',
+  boolean: 'true or false',
+  array: 'a list',
+  object: 'a mapping of keys to values',
+  null: 'empty',
+};
+
+/** One issue per path (the first ajv reports: a wrong type makes the enum error after it noise). */
+export function translateAjvErrors(errors: readonly ErrorObject[], data: unknown, file: string): ConfigIssue[] {
+  const byPath = new Map<string, ConfigIssue>();
+  for (const error of errors) {
+    const { path, message } = describe(error, pointerToPath(error.instancePath, data));
+    if (!byPath.has(path)) byPath.set(path, { file, path, message });
+  }
+  return [...byPath.values()];
+}
+
+function describe(error: ErrorObject, path: string): { path: string; message: string } {
+  const params = error.params as Record<string, unknown>;
+  switch (error.keyword) {
+    case 'additionalProperties': {
+      const key = String(params['additionalProperty']);
+      const known = Object.keys((error.parentSchema?.['properties'] as object | undefined) ?? {});
+      return { path: childPath(path, key), message: `unknown key "${key}"${didYouMean(key, known)}` };
+    }
+    case 'required':
+      return { path: childPath(path, String(params['missingProperty'])), message: 'is required' };
+    default:
+      return { path, message: describeValue(error, params) };
+  }
+}
+
+function describeValue(error: ErrorObject, params: Record<string, unknown>): string {
+  const format = CONFIG_FORMATS[String(error.parentSchema?.['format'] ?? '')];
+  if (format !== undefined) {
+    const value = error.data;
+    const reason = typeof value === 'string' || typeof value === 'number' ? format.check(value) : undefined;
+    if (reason !== undefined) return reason;
+    if (error.keyword === 'type') return format.expected;
+  }
+  switch (error.keyword) {
+    case 'type':
+      return `must be ${String(params['type']).split(',').map((type) => TYPE_WORDS[type] ?? type).join(' or ')}`;
+    case 'enum':
+      return describeEnum(params['allowedValues'] as unknown[], error.data);
+    case 'minimum':
+      return `must be ${String(params['limit'])} or more`;
+    case 'exclusiveMinimum':
+      return `must be more than ${String(params['limit'])}`;
+    case 'maximum':
+      return `must be ${String(params['limit'])} or less`;
+    case 'minItems':
+      return params['limit'] === 1 ? 'must not be empty' : `must have at least ${String(params['limit'])} items`;
+    default:
+      return error.message ?? `is invalid (${error.keyword})`;
+  }
+}
+
+function describeEnum(allowed: unknown[], value: unknown): string {
+  const list = allowed.map(String);
+  const hint = typeof value === 'string' ? didYouMean(value, list) : '';
+  return `must be one of: ${list.join(', ')}${hint}`;
+}
