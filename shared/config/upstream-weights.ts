@@ -1,0 +1,59 @@
+// upstream_weights keys: a dest IP ("10.0.0.1", "::1") weighs every upstream on that IP; an
+// upstream ("10.0.0.1:35565", "[::1]:35565") weighs just that one and wins over its IP's weight.
+import { isIP } from 'node:net';
+import type { CheckContext } from './check-context.js';
+import { childPath } from './config-path.js';
+import { canonicalIp } from './ip-list.js';
+import { fail, ok, type Parsed } from './parsed.js';
+
+export interface WeightKey {
+  ip: string;
+  port?: number;
+}
+
+export function parseWeightKey(key: string): Parsed<WeightKey> {
+  const text = key.trim();
+  const bracketed = /^\[([^\]]+)\](?::(\d+))?$/.exec(text);
+  const withPort = /^([^:]+):(\d+)$/.exec(text);
+  const [ip, portText] = bracketed !== null ? [bracketed[1] ?? '', bracketed[2]] : withPort !== null ? [withPort[1] ?? '', withPort[2]] : [text, undefined];
+  if (isIP(ip) === 0) return fail(`"${key}" is not a dest IP or ip:port (like "10.0.0.1" or "10.0.0.1:35565")`);
+  if (portText === undefined) return ok({ ip: canonicalIp(ip) });
+  const port = Number(portText);
+  if (port < 1 || port > 65535) return fail(`port ${portText} in "${key}" is out of range 1-65535`);
+  return ok({ ip: canonicalIp(ip), port });
+}
+
+/** The one spelling of a weight key, used to look weights up: `10.0.0.1`, `10.0.0.1:80`, `[::1]:80`. */
+export function weightKeyText({ ip, port }: WeightKey): string {
+  if (port === undefined) return ip;
+  return ip.includes(':') ? `[${ip}]:${port}` : `${ip}:${port}`;
+}
+
+/** Every key must name a dest IP, or a dest IP with one of the dest ports; no target may be named twice. */
+export function checkUpstreamWeights(weights: Record<string, number>, destIps: string[], destPorts: number[], ctx: CheckContext): void {
+  const seen = new Map<string, string>();
+  for (const key of Object.keys(weights)) {
+    const path = childPath('load_balancing.upstream_weights', key);
+    const parsed = ctx.value(path, parseWeightKey(key));
+    if (parsed === undefined) continue;
+    const canonical = weightKeyText(parsed);
+    const earlier = seen.get(canonical);
+    if (earlier !== undefined) ctx.error(path, `names the same upstream as "${earlier}"`);
+    seen.set(canonical, key);
+    if (!destIps.includes(parsed.ip)) {
+      ctx.error(path, `${parsed.ip} is not one of the dest-ip addresses (${destIps.join(', ')})`);
+    } else if (parsed.port !== undefined && !destPorts.includes(parsed.port)) {
+      ctx.error(path, `port ${parsed.port} is not one of the dest-port ports, so "${key}" is not an upstream`);
+    }
+  }
+}
+
+/** Canonical key → weight, for lookups by `weightKeyText`. Only for weights that passed the checks. */
+export function weightTable(weights: Record<string, number>): Map<string, number> {
+  const table = new Map<string, number>();
+  for (const [key, weight] of Object.entries(weights)) {
+    const parsed = parseWeightKey(key);
+    if (parsed.ok) table.set(weightKeyText(parsed.value), weight);
+  }
+  return table;
+}
