@@ -1,0 +1,171 @@
+import net from 'node:net';
+import type { ClientAddress } from '../../shared/client-address.js';
+import type { ConnectionInfo } from '../../shared/ipc/protocol.js';
+import type { UpstreamState } from '../balancer/upstream-state.js';
+import { coarseClock } from '../runtime/clock.js';
+import type { RelayHost } from './relay-host.js';
+
+/**
+ * One client connection and its upstream connection. Bytes are relayed with backpressure both
+ * ways (a full writer pauses the other side's reader), half-close is passed on (one side's FIN
+ * ends the other side's writer while the opposite direction keeps flowing), and bytes are
+ * counted per chunk. Timeouts are checked by the runtime's sweep, not by a timer per socket.
+ *
+ * Handlers are per-connection arrow functions: nothing is allocated per chunk.
+ */
+export class TcpRelay {
+  readonly startedAt = Date.now();
+  bytesIn = 0;
+  bytesOut = 0;
+  lastClientReadAt = coarseClock.now;
+  lastUpstreamReadAt = coarseClock.now;
+  /** When a write towards that side last returned false and has not drained yet (0 = flowing). */
+  clientBlockedSince = 0;
+  upstreamBlockedSince = 0;
+  connected = false;
+  clientEnded = false;
+  upstreamEnded = false;
+  private readonly upstreamSocket: net.Socket;
+  private openSockets = 2;
+  private closeReason = '';
+
+  constructor(
+    readonly id: number,
+    private readonly host: RelayHost,
+    private readonly client: net.Socket,
+    readonly clientAddress: ClientAddress,
+    readonly listenerPort: number,
+    readonly upstream: UpstreamState,
+  ) {
+    const network = host.config.network;
+    // Socket honours the Duplex high-water marks; @types/node's NetConnectOpts does not list them.
+    const options: net.NetConnectOpts & { writableHighWaterMark?: number; readableHighWaterMark?: number } = {
+      host: upstream.ip,
+      port: upstream.port,
+      allowHalfOpen: true,
+      noDelay: network.tcpNodelay,
+      keepAlive: network.tcpKeepaliveEnabled,
+      keepAliveInitialDelay: network.tcpKeepaliveIntervalMs,
+      writableHighWaterMark: network.socketBufferSize || undefined,
+      readableHighWaterMark: network.socketBufferSize || undefined,
+    };
+    this.upstreamSocket = net.connect(options);
+    upstream.acquire();
+    client.on('data', this.onClientData);
+    client.on('end', this.onClientEnd);
+    client.on('drain', this.onClientDrain);
+    client.on('error', this.onSocketError);
+    client.on('close', this.onClientClose);
+    const up = this.upstreamSocket;
+    up.once('connect', this.onUpstreamConnect);
+    up.on('data', this.onUpstreamData);
+    up.on('end', this.onUpstreamEnd);
+    up.on('drain', this.onUpstreamDrain);
+    up.on('error', this.onSocketError);
+    up.on('close', this.onUpstreamClose);
+  }
+
+  /** Closes both sides now; `reason` shows in the access log. */
+  destroy(reason: string): void {
+    if (this.closeReason === '') this.closeReason = reason;
+    this.client.destroy();
+    this.upstreamSocket.destroy();
+  }
+
+  info(): ConnectionInfo {
+    return {
+      id: this.id,
+      protocol: 'tcp',
+      clientIp: this.clientAddress.ip,
+      clientPort: this.clientAddress.port,
+      listenerPort: this.listenerPort,
+      upstreamIp: this.upstream.ip,
+      upstreamPort: this.upstream.port,
+      bytesIn: this.bytesIn,
+      bytesOut: this.bytesOut,
+      startedAt: new Date(this.startedAt).toISOString(),
+    };
+  }
+
+  private readonly onUpstreamConnect = (): void => {
+    this.connected = true;
+    this.lastClientReadAt = this.lastUpstreamReadAt = coarseClock.now;
+    this.client.resume();
+  };
+
+  private readonly onClientData = (chunk: Buffer): void => {
+    const n = chunk.length;
+    this.bytesIn += n;
+    this.upstream.bytesIn += n;
+    this.host.counters.bytesIn += n;
+    this.lastClientReadAt = coarseClock.now;
+    if (!this.upstreamSocket.write(chunk)) {
+      this.client.pause();
+      this.upstreamBlockedSince = coarseClock.now;
+    }
+  };
+
+  private readonly onUpstreamData = (chunk: Buffer): void => {
+    const n = chunk.length;
+    this.bytesOut += n;
+    this.upstream.bytesOut += n;
+    this.host.counters.bytesOut += n;
+    this.lastUpstreamReadAt = coarseClock.now;
+    if (!this.client.write(chunk)) {
+      this.upstreamSocket.pause();
+      this.clientBlockedSince = coarseClock.now;
+    }
+  };
+
+  private readonly onUpstreamDrain = (): void => {
+    this.upstreamBlockedSince = 0;
+    this.lastClientReadAt = coarseClock.now;
+    this.client.resume();
+  };
+
+  private readonly onClientDrain = (): void => {
+    this.clientBlockedSince = 0;
+    this.lastUpstreamReadAt = coarseClock.now;
+    this.upstreamSocket.resume();
+  };
+
+  private readonly onClientEnd = (): void => {
+    this.clientEnded = true;
+    this.upstreamSocket.end();
+  };
+
+  private readonly onUpstreamEnd = (): void => {
+    this.upstreamEnded = true;
+    this.client.end();
+  };
+
+  private readonly onSocketError = (): void => {
+    // 'close' follows every 'error'; the close handlers decide what happens to the other side.
+  };
+
+  private readonly onClientClose = (): void => {
+    if (!this.bothEnded()) {
+      if (this.closeReason === '') this.closeReason = this.clientEnded ? 'client closed' : 'client reset';
+      this.upstreamSocket.destroy();
+    }
+    this.socketClosed();
+  };
+
+  private readonly onUpstreamClose = (): void => {
+    if (!this.bothEnded()) {
+      if (this.closeReason === '') this.closeReason = this.connected ? 'upstream reset' : 'upstream connect failed';
+      this.client.destroy();
+    }
+    this.socketClosed();
+  };
+
+  private bothEnded(): boolean {
+    return this.clientEnded && this.upstreamEnded;
+  }
+
+  private socketClosed(): void {
+    if (--this.openSockets > 0) return;
+    this.upstream.release();
+    this.host.relayFinished(this, this.closeReason || 'closed');
+  }
+}

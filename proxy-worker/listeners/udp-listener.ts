@@ -1,0 +1,100 @@
+import dgram from 'node:dgram';
+import { isIPv6 } from 'node:net';
+import type { ListenerSpec } from '../../shared/config/resolved-types.js';
+import { formatHostPort } from '../../shared/host-port.js';
+import { bindWithRetry } from './bind-error.js';
+import type { UdpReplier, UdpSession } from './udp-session.js';
+
+export interface UdpListenerOptions {
+  readBufferBytes: number;
+  writeBufferBytes: number;
+}
+
+/** Opens a session for a client's first datagram, or returns undefined to drop it. */
+export type UdpSessionOpener = (listener: UdpListener, clientAddress: string, clientPort: number) => UdpSession | undefined;
+
+/**
+ * One UDP listening socket and its sessions. Sessions are found by client address then port in
+ * two nested maps, so no key string is built per datagram.
+ */
+export class UdpListener implements UdpReplier {
+  private readonly socket: dgram.Socket;
+  private readonly sessions = new Map<string, Map<number, UdpSession>>();
+  private closed = false;
+
+  constructor(
+    readonly spec: ListenerSpec,
+    private readonly options: UdpListenerOptions,
+    private readonly openSession: UdpSessionOpener,
+  ) {
+    this.socket = dgram.createSocket({ type: isIPv6(spec.ip) ? 'udp6' : 'udp4', reuseAddr: false });
+    this.socket.on('message', this.onDatagram);
+    this.socket.on('error', () => {
+      // A send error towards one client must not take the listener down.
+    });
+  }
+
+  get address(): string {
+    return formatHostPort(this.spec.ip, this.spec.port);
+  }
+
+  start(retryForMs: number): Promise<void> {
+    return bindWithRetry(() => this.bindOnce(), this.address, retryForMs);
+  }
+
+  reply(session: UdpSession, datagram: Buffer): void {
+    if (!this.closed) this.socket.send(datagram, session.clientPort, session.clientAddress);
+  }
+
+  forget(session: UdpSession): void {
+    const byPort = this.sessions.get(session.clientAddress);
+    if (byPort?.get(session.clientPort) !== session) return;
+    byPort.delete(session.clientPort);
+    if (byPort.size === 0) this.sessions.delete(session.clientAddress);
+  }
+
+  /** Closes the socket and ends every session (UDP has nothing to drain once the port is gone). */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    for (const byPort of this.sessions.values()) for (const session of byPort.values()) session.end('listener closed');
+    this.socket.close();
+  }
+
+  private bindOnce(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const onError = (err: Error): void => reject(err);
+      this.socket.once('error', onError);
+      this.socket.bind({ address: this.spec.ip, port: this.spec.port, exclusive: true }, () => {
+        this.socket.off('error', onError);
+        this.applyBufferSizes();
+        resolve();
+      });
+    });
+  }
+
+  private applyBufferSizes(): void {
+    // The kernel caps these at net.core.[rw]mem_max; a refusal is not worth failing the proxy for.
+    try {
+      if (this.options.readBufferBytes > 0) this.socket.setRecvBufferSize(this.options.readBufferBytes);
+      if (this.options.writeBufferBytes > 0) this.socket.setSendBufferSize(this.options.writeBufferBytes);
+    } catch {
+      /* best effort */
+    }
+  }
+
+  private readonly onDatagram = (datagram: Buffer, rinfo: dgram.RemoteInfo): void => {
+    let byPort = this.sessions.get(rinfo.address);
+    let session = byPort?.get(rinfo.port);
+    if (session === undefined) {
+      session = this.openSession(this, rinfo.address, rinfo.port);
+      if (session === undefined) return;
+      if (byPort === undefined) {
+        byPort = new Map();
+        this.sessions.set(rinfo.address, byPort);
+      }
+      byPort.set(rinfo.port, session);
+    }
+    session.forward(datagram);
+  };
+}

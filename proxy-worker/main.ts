@@ -1,0 +1,87 @@
+// A proxy worker: one forked process per proxy file. It only ever talks to its supervisor over
+// the fork IPC channel, and exits when that channel drops.
+import { isSupervisorMessage, type SupervisorMessage, type WorkerMessage } from '../shared/ipc/protocol.js';
+import { ProxyRuntime } from './runtime/proxy-runtime.js';
+import { WorkerLogger } from './runtime/worker-logger.js';
+import { answerQuery } from './runtime/query-handler.js';
+
+const REPORT_INTERVAL_MS = 1000;
+
+function send(message: WorkerMessage, callback?: () => void): void {
+  if (process.connected) process.send!(message, undefined, undefined, callback);
+  else callback?.();
+}
+
+const logger = new WorkerLogger(send, 'info');
+let runtime: ProxyRuntime | null = null;
+let reportTimer: NodeJS.Timeout | null = null;
+
+function reportCounters(): void {
+  if (runtime !== null) send({ type: 'counters.reported', counters: runtime.counters.takeReport(runtime.pool) });
+}
+
+function errorPayload(error: unknown): { code: string; message: string } {
+  const err = error as { code?: unknown; message?: unknown };
+  return { code: typeof err.code === 'string' ? err.code : 'ERR_WORKER', message: String(err.message ?? error) };
+}
+
+async function start(message: Extract<SupervisorMessage, { type: 'proxy.start' }>): Promise<void> {
+  logger.level = message.config.logging.level;
+  const candidate = new ProxyRuntime(message.config, logger);
+  try {
+    const listeners = await candidate.start();
+    runtime = candidate;
+    reportTimer = setInterval(reportCounters, REPORT_INTERVAL_MS);
+    send({ type: 'worker.ready', listeners });
+  } catch (error) {
+    send({ type: 'worker.failed', error: errorPayload(error) }, () => process.exit(1));
+  }
+}
+
+async function drain(timeoutMs: number): Promise<void> {
+  if (runtime === null) {
+    send({ type: 'worker.drained', closedByTimeout: 0 }, () => process.exit(0));
+    return;
+  }
+  const draining = runtime.drain(timeoutMs);
+  // Give the closed listening handles one loop turn to release their ports.
+  setImmediate(() => send({ type: 'worker.listeners-closed' }));
+  const closedByTimeout = await draining;
+  if (reportTimer !== null) clearInterval(reportTimer);
+  reportCounters();
+  send({ type: 'worker.drained', closedByTimeout }, () => process.exit(0));
+}
+
+function dispatch(message: SupervisorMessage): void {
+  switch (message.type) {
+    case 'proxy.start':
+      void start(message);
+      return;
+    case 'proxy.reconfigure':
+      if (runtime === null) {
+        send({ type: 'worker.reconfigure-failed', error: { code: 'ERR_WORKER_NOT_STARTED', message: 'worker has no running proxy' } });
+        return;
+      }
+      runtime.reconfigure(message.config);
+      send({ type: 'worker.reconfigured' });
+      return;
+    case 'proxy.drain':
+      void drain(message.timeoutMs);
+      return;
+    case 'query':
+      send(answerQuery(runtime, message));
+      return;
+  }
+}
+
+process.on('message', (message: unknown) => {
+  if (isSupervisorMessage(message)) dispatch(message);
+});
+process.on('disconnect', () => process.exit(0));
+// The supervisor decides when a worker stops; a terminal's Ctrl-C reaches the whole process group.
+process.on('SIGINT', () => undefined);
+// A SIGTERM sent to the worker itself is a stop request: drain like the supervisor would ask.
+process.on('SIGTERM', () => void drain(runtime?.config.draining.enabled ? runtime.config.draining.timeoutMs : 0));
+process.on('uncaughtException', (error) => {
+  send({ type: 'log.recorded', level: 'error', message: 'worker crashed', fields: { error: String(error.stack ?? error) } }, () => process.exit(70));
+});

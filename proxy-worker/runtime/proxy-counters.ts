@@ -1,0 +1,44 @@
+import type { CounterReport } from '../../shared/ipc/protocol.js';
+import type { Pool } from '../balancer/pool.js';
+
+/**
+ * Per-proxy counters as plain numbers, bumped on the data path and folded into one IPC message a
+ * second. Everything here except the `active*` levels is a delta since the previous report.
+ */
+export class ProxyCounters {
+  bytesIn = 0;
+  bytesOut = 0;
+  tcpOpened = 0;
+  tcpClosed = 0;
+  udpSessionsOpened = 0;
+  udpSessionsClosed = 0;
+  rejected = 0;
+  udpDropped = 0;
+  activeTcp = 0;
+  activeUdpSessions = 0;
+
+  takeReport(pool: Pool): CounterReport {
+    const report: CounterReport = {
+      bytesIn: this.bytesIn,
+      bytesOut: this.bytesOut,
+      tcpOpened: this.tcpOpened,
+      tcpClosed: this.tcpClosed,
+      udpSessionsOpened: this.udpSessionsOpened,
+      udpSessionsClosed: this.udpSessionsClosed,
+      rejected: this.rejected,
+      udpDropped: this.udpDropped,
+      activeTcp: this.activeTcp,
+      activeUdpSessions: this.activeUdpSessions,
+      upstreams: pool.upstreams.map((u) => {
+        const entry = { ip: u.ip, port: u.port, active: u.active, opened: u.opened, bytesIn: u.bytesIn, bytesOut: u.bytesOut };
+        u.opened = 0;
+        u.bytesIn = 0;
+        u.bytesOut = 0;
+        return entry;
+      }),
+    };
+    this.bytesIn = this.bytesOut = this.tcpOpened = this.tcpClosed = 0;
+    this.udpSessionsOpened = this.udpSessionsClosed = this.rejected = this.udpDropped = 0;
+    return report;
+  }
+}

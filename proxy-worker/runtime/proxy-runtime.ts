@@ -1,0 +1,212 @@
+import type net from 'node:net';
+import type { ListenerSpec, ProxyConfig } from '../../shared/config/resolved-types.js';
+import { normalizeIp, type ClientAddress } from '../../shared/client-address.js';
+import type { ConnectionInfo, ListenerStatus } from '../../shared/ipc/protocol.js';
+import { Pool } from '../balancer/pool.js';
+import { TcpListener } from '../listeners/tcp-listener.js';
+import { TcpRelay } from '../listeners/tcp-relay.js';
+import { UdpListener } from '../listeners/udp-listener.js';
+import { UdpSession, type UdpSessionHost } from '../listeners/udp-session.js';
+import type { RelayHost } from '../listeners/relay-host.js';
+import { ProxyCounters } from './proxy-counters.js';
+import { TimeoutSweeper } from './timeout-sweeper.js';
+import { ThrottledWarning } from './throttled-warning.js';
+import type { WorkerLogger } from './worker-logger.js';
+
+/** How long a starting worker keeps retrying a port its predecessor is still releasing. */
+const BIND_RETRY_MS = 3000;
+
+/**
+ * Everything one proxy runs: listeners, the upstream pool, live TCP relays and UDP sessions,
+ * counters and the timeout sweep. Holds nothing that must survive the process.
+ */
+export class ProxyRuntime implements RelayHost, UdpSessionHost {
+  readonly counters = new ProxyCounters();
+  pool: Pool;
+  readonly relays = new Map<number, TcpRelay>();
+  readonly sessions = new Map<number, UdpSession>();
+  private readonly tcpListeners: TcpListener[] = [];
+  private readonly udpListeners: UdpListener[] = [];
+  private readonly sweeper: TimeoutSweeper;
+  private readonly noUpstreamWarning: ThrottledWarning;
+  private readonly sessionCapWarning: ThrottledWarning;
+  private nextConnectionId = 1;
+  private draining = false;
+  private onIdle: (() => void) | null = null;
+
+  constructor(
+    public config: ProxyConfig,
+    readonly logger: WorkerLogger,
+  ) {
+    this.pool = new Pool(config);
+    this.sweeper = new TimeoutSweeper(this);
+    this.noUpstreamWarning = new ThrottledWarning(logger, 'no healthy upstream, connection refused');
+    this.sessionCapWarning = new ThrottledWarning(logger, 'udp session cap reached, datagram dropped');
+  }
+
+  async start(): Promise<ListenerStatus[]> {
+    try {
+      for (const spec of this.config.listeners) await this.startListener(spec);
+    } catch (error) {
+      this.closeListeners();
+      throw error;
+    }
+    this.sweeper.start();
+    return this.config.listeners.map(({ ip, port, protocol }) => ({ ip, port, protocol }));
+  }
+
+  /** Applies a config with the same listener set; live connections are not touched. */
+  reconfigure(config: ProxyConfig): void {
+    this.config = config;
+    this.pool = new Pool(config, this.pool);
+    this.logger.level = config.logging.level;
+    this.sweeper.restart();
+  }
+
+  /** Stops accepting at once; the returned promise settles when the ports are released. */
+  closeListeners(): void {
+    for (const listener of this.tcpListeners) listener.close();
+    for (const listener of this.udpListeners) listener.close();
+  }
+
+  /**
+   * Lets live TCP connections finish for up to `timeoutMs`, then closes what is left.
+   * Resolves with how many connections had to be closed by the timeout.
+   */
+  async drain(timeoutMs: number): Promise<number> {
+    this.draining = true;
+    this.closeListeners();
+    if (this.relays.size > 0 && timeoutMs > 0) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, timeoutMs);
+        this.onIdle = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+    }
+    const leftOver = this.relays.size;
+    for (const relay of [...this.relays.values()]) relay.destroy('drain timeout');
+    this.sweeper.stop();
+    return leftOver;
+  }
+
+  listConnections(): ConnectionInfo[] {
+    const list: ConnectionInfo[] = [];
+    for (const relay of this.relays.values()) list.push(relay.info());
+    for (const session of this.sessions.values()) list.push(session.info());
+    return list;
+  }
+
+  killConnection(id: number): boolean {
+    const relay = this.relays.get(id);
+    if (relay !== undefined) {
+      relay.destroy('killed through the API');
+      return true;
+    }
+    const session = this.sessions.get(id);
+    if (session === undefined) return false;
+    session.end('killed through the API');
+    return true;
+  }
+
+  relayFinished(relay: TcpRelay, reason: string): void {
+    this.relays.delete(relay.id);
+    this.counters.activeTcp--;
+    this.counters.tcpClosed++;
+    if (this.config.logging.logConnections) this.logClose('connection closed', relay, reason, 'tcp');
+    if (this.draining && this.relays.size === 0) this.onIdle?.();
+  }
+
+  sessionEnded(session: UdpSession, reason: string): void {
+    this.sessions.delete(session.id);
+    session.listener.forget(session);
+    this.counters.activeUdpSessions--;
+    this.counters.udpSessionsClosed++;
+    if (this.config.logging.logConnections) this.logClose('udp session closed', session, reason, 'udp');
+  }
+
+  private async startListener(spec: ListenerSpec): Promise<void> {
+    const network = this.config.network;
+    if (spec.protocol === 'tcp') {
+      const listener = new TcpListener(
+        spec,
+        {
+          noDelay: network.tcpNodelay,
+          keepAlive: network.tcpKeepaliveEnabled,
+          keepAliveInitialDelayMs: network.tcpKeepaliveIntervalMs,
+          highWaterMark: network.socketBufferSize,
+        },
+        this.acceptTcp,
+      );
+      this.tcpListeners.push(listener);
+      await listener.start(BIND_RETRY_MS);
+    } else {
+      const listener = new UdpListener(
+        spec,
+        { readBufferBytes: network.udpReadBuffer, writeBufferBytes: network.udpWriteBuffer },
+        this.openUdpSession,
+      );
+      this.udpListeners.push(listener);
+      await listener.start(BIND_RETRY_MS);
+    }
+  }
+
+  private readonly acceptTcp = (socket: net.Socket, spec: ListenerSpec, client: ClientAddress): void => {
+    const upstream = this.pool.pick(spec.group, client.ip);
+    if (upstream === undefined) {
+      this.counters.rejected++;
+      this.noUpstreamWarning.hit({ client: client.ip, listener: spec.port });
+      socket.destroy();
+      return;
+    }
+    const relay = new TcpRelay(this.nextConnectionId++, this, socket, client, spec.port, upstream);
+    this.relays.set(relay.id, relay);
+    this.counters.activeTcp++;
+    this.counters.tcpOpened++;
+    if (this.config.logging.logConnections) {
+      this.logger.info('connection accepted', { client: client.ip, clientPort: client.port, listener: spec.port, upstream: upstream.key });
+    }
+  };
+
+  private readonly openUdpSession = (listener: UdpListener, clientAddress: string, clientPort: number): UdpSession | undefined => {
+    if (this.sessions.size >= this.config.udpMaxSessions) {
+      this.counters.udpDropped++;
+      this.sessionCapWarning.hit({ limit: this.config.udpMaxSessions });
+      return undefined;
+    }
+    const spec = listener.spec;
+    const clientIp = normalizeIp(clientAddress);
+    const upstream = this.pool.pick(spec.group, clientIp);
+    if (upstream === undefined) {
+      this.counters.udpDropped++;
+      this.noUpstreamWarning.hit({ client: clientIp, listener: spec.port });
+      return undefined;
+    }
+    const session = new UdpSession(this.nextConnectionId++, this, listener, clientAddress, clientIp, clientPort, spec.port, upstream);
+    this.sessions.set(session.id, session);
+    this.counters.activeUdpSessions++;
+    this.counters.udpSessionsOpened++;
+    if (this.config.logging.logConnections) {
+      this.logger.info('udp session opened', { client: session.clientIp, clientPort, listener: spec.port, upstream: upstream.key });
+    }
+    return session;
+  };
+
+  private logClose(message: string, conn: TcpRelay | UdpSession, reason: string, protocol: 'tcp' | 'udp'): void {
+    const info = conn.info();
+    const fields: Record<string, unknown> = {
+      protocol,
+      client: info.clientIp,
+      clientPort: info.clientPort,
+      upstream: conn.upstream.key,
+      durationMs: Date.now() - conn.startedAt,
+      reason,
+    };
+    if (this.config.logging.logBytes) {
+      fields.bytesIn = info.bytesIn;
+      fields.bytesOut = info.bytesOut;
+    }
+    this.logger.info(message, fields);
+  }
+}

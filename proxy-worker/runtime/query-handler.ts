@@ -1,0 +1,19 @@
+import type { QueryMessage, WorkerMessage } from '../../shared/ipc/protocol.js';
+import type { ProxyRuntime } from './proxy-runtime.js';
+
+/** Answers a supervisor query with the same id; unknown names and a missing runtime are errors. */
+export function answerQuery(runtime: ProxyRuntime | null, query: QueryMessage): WorkerMessage {
+  if (runtime === null) {
+    return { type: 'query.failed', replyTo: query.id, ok: false, error: { code: 'ERR_WORKER_NOT_STARTED', message: 'worker has no running proxy' } };
+  }
+  switch (query.name) {
+    case 'connections.list':
+      return { type: 'query.answered', replyTo: query.id, ok: true, result: runtime.listConnections() };
+    case 'connection.kill': {
+      const { id } = query.params as { id: number };
+      return { type: 'query.answered', replyTo: query.id, ok: true, result: { killed: runtime.killConnection(id) } };
+    }
+    default:
+      return { type: 'query.failed', replyTo: query.id, ok: false, error: { code: 'ERR_IPC_UNKNOWN_QUERY', message: `unknown query ${String(query.name)}` } };
+  }
+}

@@ -1,0 +1,102 @@
+// The one definition of every message between the supervisor and a proxy worker. Both sides use
+// Node's built-in fork channel (`process.send` / `child.on('message')`), which serialises these
+// plain objects. Commands are imperative (`proxy.start`), facts past tense (`worker.ready`).
+import type { ProxyConfig, LogLevel } from '../config/resolved-types.js';
+
+export interface ListenerStatus {
+  ip: string;
+  port: number;
+  protocol: 'tcp' | 'udp';
+}
+
+/** Counters for one upstream since the previous report. `active` is a level, the rest are deltas. */
+export interface UpstreamCounters {
+  ip: string;
+  port: number;
+  active: number;
+  opened: number;
+  bytesIn: number;
+  bytesOut: number;
+}
+
+/** What a worker reports once a second: deltas since the previous report, plus current levels. */
+export interface CounterReport {
+  bytesIn: number;
+  bytesOut: number;
+  tcpOpened: number;
+  tcpClosed: number;
+  udpSessionsOpened: number;
+  udpSessionsClosed: number;
+  /** Connections refused before reaching an upstream (no healthy upstream, dial failure, caps). */
+  rejected: number;
+  udpDropped: number;
+  activeTcp: number;
+  activeUdpSessions: number;
+  upstreams: UpstreamCounters[];
+}
+
+export interface ConnectionInfo {
+  id: number;
+  protocol: 'tcp' | 'udp';
+  clientIp: string;
+  clientPort: number;
+  listenerPort: number;
+  upstreamIp: string;
+  upstreamPort: number;
+  bytesIn: number;
+  bytesOut: number;
+  startedAt: string;
+}
+
+// ── Queries: request/response pairs matched by id ────────────────────────────────────────────
+export interface QueryMap {
+  'connections.list': { params: Record<string, never>; result: ConnectionInfo[] };
+  'connection.kill': { params: { id: number }; result: { killed: boolean } };
+}
+export type QueryName = keyof QueryMap;
+
+export interface QueryMessage<N extends QueryName = QueryName> {
+  type: 'query';
+  id: number;
+  name: N;
+  params: QueryMap[N]['params'];
+}
+
+// ── Supervisor → worker ──────────────────────────────────────────────────────────────────────
+export type SupervisorMessage =
+  | { type: 'proxy.start'; config: ProxyConfig }
+  | { type: 'proxy.reconfigure'; config: ProxyConfig }
+  /** Close listeners, let live connections finish within `timeoutMs` (0 = close them now), exit. */
+  | { type: 'proxy.drain'; timeoutMs: number }
+  | QueryMessage;
+
+// ── Worker → supervisor ──────────────────────────────────────────────────────────────────────
+export interface ErrorPayload {
+  code: string;
+  message: string;
+}
+
+export type WorkerMessage =
+  | { type: 'worker.ready'; listeners: ListenerStatus[] }
+  /** Start failed (e.g. a port is taken); the worker exits right after. */
+  | { type: 'worker.failed'; error: ErrorPayload }
+  | { type: 'worker.reconfigured' }
+  | { type: 'worker.reconfigure-failed'; error: ErrorPayload }
+  /** Listeners are closed during a drain: their ports are free for a successor. */
+  | { type: 'worker.listeners-closed' }
+  | { type: 'worker.drained'; closedByTimeout: number }
+  | { type: 'counters.reported'; counters: CounterReport }
+  | { type: 'log.recorded'; level: LogLevel; message: string; fields: Record<string, unknown> }
+  | { type: 'query.answered'; replyTo: number; ok: true; result: unknown }
+  | { type: 'query.failed'; replyTo: number; ok: false; error: ErrorPayload };
+
+const SUPERVISOR_TYPES = new Set(['proxy.start', 'proxy.reconfigure', 'proxy.drain', 'query']);
+
+/** Guards the envelope at the process boundary; inside, the types are trusted. */
+export function isSupervisorMessage(value: unknown): value is SupervisorMessage {
+  return typeof value === 'object' && value !== null && SUPERVISOR_TYPES.has((value as { type?: string }).type ?? '');
+}
+
+export function isWorkerMessage(value: unknown): value is WorkerMessage {
+  return typeof value === 'object' && value !== null && typeof (value as { type?: unknown }).type === 'string';
+}

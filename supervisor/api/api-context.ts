@@ -1,0 +1,15 @@
+import type { GlobalConfig } from '../../shared/config/resolved-types.js';
+import type { Logger } from '../logging/logger.js';
+import type { ProxyFleet, ReconcileReport } from '../workers/proxy-fleet.js';
+import type { ApiKeyring } from './auth.js';
+
+/** What route modules may use. Each concern's routes live in their own file under routes/. */
+export interface ApiContext {
+  readonly fleet: ProxyFleet;
+  readonly keyring: ApiKeyring;
+  readonly logger: Logger;
+  readonly startedAt: Date;
+  global(): GlobalConfig;
+  /** Re-reads the proxies folder and applies what changed. */
+  reload(): Promise<ReconcileReport>;
+}

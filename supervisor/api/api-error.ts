@@ -1,0 +1,36 @@
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+
+/** An error with an HTTP status and a stable code, rendered as `{"error":{"code","message"}}`. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+  }
+}
+
+export const notFound: RequestHandler = (req, _res, next) => {
+  next(new ApiError(404, 'ERR_NOT_FOUND', `no route for ${req.method} ${req.path}`));
+};
+
+/** Last in the chain: every error leaves as JSON, never as a stack trace. */
+export function errorHandler(onUnexpected: (error: unknown) => void): ErrorRequestHandler {
+  return (error: unknown, _req, res, _next) => {
+    if (error instanceof ApiError) {
+      res.status(error.status).json({ error: { code: error.code, message: error.message, ...(error.details === undefined ? {} : { details: error.details }) } });
+      return;
+    }
+    const status = (error as { status?: unknown }).status;
+    if (typeof status === 'number' && status >= 400 && status < 500) {
+      // body-parser and friends: malformed JSON, body too large, bad encoding.
+      const type = String((error as { type?: unknown }).type ?? 'request.invalid');
+      res.status(status).json({ error: { code: `ERR_REQUEST_${type.replace(/\W+/g, '_').toUpperCase()}`, message: (error as Error).message } });
+      return;
+    }
+    onUnexpected(error);
+    res.status(500).json({ error: { code: 'ERR_INTERNAL', message: 'internal error' } });
+  };
+}

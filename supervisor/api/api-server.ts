@@ -1,0 +1,76 @@
+import express from 'express';
+import { readFileSync } from 'node:fs';
+import http from 'node:http';
+import https from 'node:https';
+import type { ApiConfig } from '../../shared/config/resolved-types.js';
+import type { ApiContext } from './api-context.js';
+import { errorHandler, notFound } from './api-error.js';
+import { healthRoutes } from './routes/health-routes.js';
+import { proxyRoutes } from './routes/proxy-routes.js';
+
+export class ApiStartError extends Error {
+  readonly code = 'ERR_API_START';
+}
+
+function buildApp(ctx: ApiContext, config: ApiConfig): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.use(express.json({ limit: config.maxBodyBytes }));
+  app.use(healthRoutes());
+  app.use(proxyRoutes(ctx));
+  app.use(notFound);
+  app.use(errorHandler((error) => ctx.logger.error('api handler failed', { error: String((error as Error)?.stack ?? error) })));
+  return app;
+}
+
+function loadTls(config: ApiConfig): { cert: Buffer; key: Buffer } {
+  try {
+    return { cert: readFileSync(config.tls.cert), key: readFileSync(config.tls.key) };
+  } catch (error) {
+    throw new ApiStartError(`cannot read API TLS files: ${(error as Error).message}`);
+  }
+}
+
+/** The REST API's HTTP(S) listener. */
+export class ApiServer {
+  private server: http.Server | null = null;
+
+  constructor(
+    private readonly ctx: ApiContext,
+    private readonly config: ApiConfig,
+  ) {}
+
+  async start(): Promise<void> {
+    const app = buildApp(this.ctx, this.config);
+    let server: http.Server;
+    try {
+      server = this.config.tls.enabled ? https.createServer({ ...loadTls(this.config) }, app) : http.createServer(app);
+    } catch (error) {
+      if (error instanceof ApiStartError) throw error;
+      throw new ApiStartError(`invalid API TLS certificate or key: ${(error as Error).message}`);
+    }
+    server.keepAliveTimeout = 5000;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', (error: NodeJS.ErrnoException) => reject(new ApiStartError(`cannot listen on ${this.config.bind}: ${error.code ?? error.message}`)));
+      server.listen({ host: this.config.host, port: this.config.port }, () => resolve());
+    });
+    this.server = server;
+  }
+
+  /** The port actually bound (useful when the config says port 0). */
+  get port(): number {
+    const address = this.server?.address();
+    return typeof address === 'object' && address !== null ? address.port : this.config.port;
+  }
+
+  async close(): Promise<void> {
+    const server = this.server;
+    if (server === null) return;
+    this.server = null;
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    });
+  }
+}

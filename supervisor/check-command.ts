@@ -1,0 +1,42 @@
+import { formatIssue, type ConfigIssue } from '../shared/config/errors.js';
+import { loadGlobalConfigFile } from '../shared/config/load-global.js';
+import { checkProxySet } from '../shared/config/check-proxy-set.js';
+import { readProxyDirectory } from './config/proxy-directory.js';
+
+export interface CheckResult {
+  errors: ConfigIssue[];
+  warnings: ConfigIssue[];
+  proxies: number;
+  enabled: number;
+}
+
+/** Validates global.yaml and every proxy file, like `nginx -t`: nothing is started. */
+export async function checkConfiguration(globalFile: string, proxiesDir: string): Promise<CheckResult> {
+  const global = loadGlobalConfigFile(globalFile);
+  if (global.config === undefined || global.issues.length > 0) {
+    return { errors: global.issues, warnings: global.warnings, proxies: 0, enabled: 0 };
+  }
+  let files;
+  try {
+    files = await readProxyDirectory(proxiesDir, global.config);
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    return { errors: [{ file: proxiesDir, path: '', message: `cannot read proxies folder (${reason})` }], warnings: global.warnings, proxies: 0, enabled: 0 };
+  }
+  const errors = files.flatMap((f) => f.issues);
+  const warnings = [...global.warnings, ...files.flatMap((f) => f.warnings)];
+  const valid = files.filter((f) => f.config !== undefined && f.issues.length === 0);
+  errors.push(...checkProxySet(valid.map((f) => ({ file: f.file, config: f.config!.enabled ? f.config! : { ...f.config!, listeners: [] } }))));
+  return { errors, warnings, proxies: files.length, enabled: valid.filter((f) => f.config!.enabled).length };
+}
+
+export function printCheckResult(result: CheckResult, out: NodeJS.WritableStream, err: NodeJS.WritableStream): number {
+  for (const warning of result.warnings) err.write(`warning: ${formatIssue(warning)}\n`);
+  for (const error of result.errors) err.write(`error: ${formatIssue(error)}\n`);
+  if (result.errors.length > 0) {
+    err.write(`configuration invalid: ${result.errors.length} error(s)\n`);
+    return 1;
+  }
+  out.write(`configuration ok: ${result.proxies} proxy file(s), ${result.enabled} enabled\n`);
+  return 0;
+}

@@ -1,0 +1,65 @@
+import { formatIssue } from '../shared/config/errors.js';
+import { loadGlobalConfigFile } from '../shared/config/load-global.js';
+import { Logger } from './logging/logger.js';
+import { Supervisor } from './supervisor.js';
+import { assertSafeApiExposure } from './api/api-exposure.js';
+import { VERSION } from './version.js';
+
+/**
+ * Runs the supervisor until SIGTERM/SIGINT. Resolves with the exit code: 0 after a clean drain,
+ * 1 when global.yaml is invalid or the API cannot start.
+ */
+export async function runSupervisor(globalFile: string, proxiesDir: string): Promise<number> {
+  const loaded = loadGlobalConfigFile(globalFile);
+  if (loaded.config === undefined || loaded.issues.length > 0) {
+    for (const issue of loaded.issues) process.stderr.write(`routex: ${formatIssue(issue)}\n`);
+    process.stderr.write('routex: global config invalid, not starting\n');
+    return 1;
+  }
+  const global = loaded.config;
+  const logger = Logger.create(global.logging);
+  for (const warning of loaded.warnings) logger.warn('config warning', { problem: formatIssue(warning) });
+  try {
+    assertSafeApiExposure(global.api);
+  } catch (error) {
+    logger.error('refusing to start', { error: (error as Error).message });
+    await logger.close();
+    return 1;
+  }
+  logger.info('routex starting', { version: VERSION, pid: process.pid, config: globalFile, proxies: proxiesDir });
+  const supervisor = new Supervisor({ globalFile, proxiesDir }, global, logger);
+
+  const stopped = new Promise<number>((resolve) => {
+    let stopping = false;
+    const stop = (signal: NodeJS.Signals): void => {
+      if (stopping) {
+        logger.warn('second signal, exiting without waiting for drains', { signal });
+        resolve(1);
+        return;
+      }
+      stopping = true;
+      void supervisor.shutdown(signal).then(() => resolve(0));
+    };
+    process.on('SIGTERM', stop);
+    process.on('SIGINT', stop);
+  });
+  process.on('SIGHUP', () => {
+    logger.info('SIGHUP received, reloading configuration');
+    void supervisor.reload('signal', true);
+  });
+
+  try {
+    await supervisor.start();
+  } catch (error) {
+    logger.error('startup failed', { error: (error as Error).message });
+    await supervisor.shutdown('startup failure');
+    await logger.close();
+    return 1;
+  }
+  const code = await stopped;
+  await logger.close();
+  if (code !== 0) {
+    for (const controller of supervisor.fleet.list()) controller.killAll();
+  }
+  return code;
+}

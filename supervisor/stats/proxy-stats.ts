@@ -1,0 +1,67 @@
+import type { CounterReport } from '../../shared/ipc/protocol.js';
+import { formatHostPort } from '../../shared/host-port.js';
+
+export interface UpstreamTotals {
+  ip: string;
+  port: number;
+  active: number;
+  connectionsTotal: number;
+  bytesIn: number;
+  bytesOut: number;
+}
+
+/**
+ * A proxy's counters as the supervisor keeps them: totals since the supervisor started (they
+ * survive worker restarts, because workers report deltas), and the current levels from the
+ * latest report of each live worker process.
+ */
+export class ProxyStats {
+  bytesIn = 0;
+  bytesOut = 0;
+  tcpConnectionsTotal = 0;
+  udpSessionsTotal = 0;
+  rejectedTotal = 0;
+  udpDroppedTotal = 0;
+  readonly upstreams = new Map<string, UpstreamTotals>();
+  /** Levels per worker pid: a draining predecessor and its successor can both hold connections. */
+  private readonly levels = new Map<number, { activeTcp: number; activeUdpSessions: number }>();
+
+  record(pid: number, report: CounterReport): void {
+    this.bytesIn += report.bytesIn;
+    this.bytesOut += report.bytesOut;
+    this.tcpConnectionsTotal += report.tcpOpened;
+    this.udpSessionsTotal += report.udpSessionsOpened;
+    this.rejectedTotal += report.rejected;
+    this.udpDroppedTotal += report.udpDropped;
+    this.levels.set(pid, { activeTcp: report.activeTcp, activeUdpSessions: report.activeUdpSessions });
+    for (const u of report.upstreams) {
+      const key = formatHostPort(u.ip, u.port);
+      let totals = this.upstreams.get(key);
+      if (totals === undefined) {
+        totals = { ip: u.ip, port: u.port, active: 0, connectionsTotal: 0, bytesIn: 0, bytesOut: 0 };
+        this.upstreams.set(key, totals);
+      }
+      totals.active = u.active;
+      totals.connectionsTotal += u.opened;
+      totals.bytesIn += u.bytesIn;
+      totals.bytesOut += u.bytesOut;
+    }
+  }
+
+  /** The worker is gone: its connections are too. */
+  workerExited(pid: number): void {
+    this.levels.delete(pid);
+  }
+
+  get activeTcp(): number {
+    let sum = 0;
+    for (const level of this.levels.values()) sum += level.activeTcp;
+    return sum;
+  }
+
+  get activeUdpSessions(): number {
+    let sum = 0;
+    for (const level of this.levels.values()) sum += level.activeUdpSessions;
+    return sum;
+  }
+}

@@ -1,0 +1,121 @@
+import { isDeepStrictEqual } from 'node:util';
+import type { GlobalConfig } from '../shared/config/resolved-types.js';
+import { formatIssue } from '../shared/config/errors.js';
+import { loadGlobalConfigFile } from '../shared/config/load-global.js';
+import type { Logger } from './logging/logger.js';
+import { readProxyDirectory } from './config/proxy-directory.js';
+import { ProxyWatcher } from './config/proxy-watcher.js';
+import { ProxyFleet, type ReconcileReport } from './workers/proxy-fleet.js';
+import { ApiServer } from './api/api-server.js';
+import { ApiKeyring } from './api/auth.js';
+import type { ApiContext } from './api/api-context.js';
+
+export interface SupervisorPaths {
+  globalFile: string;
+  proxiesDir: string;
+}
+
+/** How long start-up waits for each new worker to report ready before moving on. */
+const START_SETTLE_MS = 15_000;
+
+/**
+ * The supervisor: owns the config files, one controller per proxy file, the watcher and the
+ * REST API. Reloads are serialised: a watcher event, a SIGHUP and an API call never overlap.
+ */
+export class Supervisor {
+  readonly fleet: ProxyFleet;
+  readonly startedAt = new Date();
+  private watcher: ProxyWatcher;
+  private api: ApiServer | null = null;
+  private queue: Promise<unknown> = Promise.resolve();
+  private shuttingDown = false;
+
+  constructor(
+    private readonly paths: SupervisorPaths,
+    private global: GlobalConfig,
+    private readonly logger: Logger,
+  ) {
+    this.fleet = new ProxyFleet(logger);
+    this.watcher = new ProxyWatcher(paths.proxiesDir, () => void this.reload('file change'));
+  }
+
+  get apiPort(): number | undefined {
+    return this.api?.port;
+  }
+
+  async start(): Promise<void> {
+    if (this.global.api.enabled) {
+      this.api = new ApiServer(this.apiContext(), this.global.api);
+      await this.api.start();
+      this.logger.info('api listening', { bind: `${this.global.api.host}:${this.api.port}`, tls: this.global.api.tls.enabled });
+    }
+    const report = await this.reload('start');
+    await Promise.all(this.fleet.list().map((c) => c.settled(START_SETTLE_MS)));
+    await this.watcher.start();
+    const running = this.fleet.list().filter((c) => c.state === 'running').length;
+    if (report.started.length === 0) this.logger.warn('no enabled proxy configs found, nothing to proxy', { dir: this.paths.proxiesDir });
+    this.logger.info('routex started', { proxies: running, invalid: report.invalid.length });
+  }
+
+  /** Re-reads the proxies folder (and global.yaml on SIGHUP) and applies what changed. */
+  reload(reason: string, rereadGlobal = false): Promise<ReconcileReport> {
+    const run = this.queue.then(() => this.reloadNow(reason, rereadGlobal));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  async shutdown(signal: string): Promise<void> {
+    if (this.shuttingDown) return;
+    this.shuttingDown = true;
+    this.logger.info('shutting down, draining proxies', { signal });
+    await this.watcher.close();
+    await this.queue;
+    await this.fleet.stopAll();
+    await this.api?.close();
+    this.logger.info('routex stopped');
+  }
+
+  private async reloadNow(reason: string, rereadGlobal: boolean): Promise<ReconcileReport> {
+    if (rereadGlobal) this.reloadGlobal();
+    let files;
+    try {
+      files = await readProxyDirectory(this.paths.proxiesDir, this.global);
+    } catch (error) {
+      this.logger.error('cannot read proxies folder, nothing changed', { dir: this.paths.proxiesDir, error: (error as Error).message });
+      return { started: [], reconfigured: [], restarted: [], stopped: [], unchanged: [], invalid: [] };
+    }
+    const report = await this.fleet.reconcile(files);
+    const changed = report.started.length + report.reconfigured.length + report.restarted.length + report.stopped.length;
+    if (reason !== 'start' && (changed > 0 || report.invalid.length > 0)) {
+      this.logger.info('config reloaded', { reason, started: report.started, reconfigured: report.reconfigured, restarted: report.restarted, stopped: report.stopped, invalid: report.invalid.map((i) => i.file) });
+    }
+    return report;
+  }
+
+  private reloadGlobal(): void {
+    const parsed = loadGlobalConfigFile(this.paths.globalFile);
+    if (parsed.config === undefined || parsed.issues.length > 0) {
+      for (const issue of parsed.issues) this.logger.error('global config rejected, keeping the running one', { problem: formatIssue(issue) });
+      return;
+    }
+    for (const warning of parsed.warnings) this.logger.warn('config warning', { problem: formatIssue(warning) });
+    const next = parsed.config;
+    if (!isDeepStrictEqual(next.api, this.global.api)) this.logger.warn('api settings changed; restart routex to apply them');
+    if (next.logging.format !== this.global.logging.format || next.logging.output !== this.global.logging.output || next.logging.filePath !== this.global.logging.filePath) {
+      this.logger.warn('log output settings changed; restart routex to apply them');
+    }
+    this.logger.level = next.logging.level;
+    this.global = next;
+  }
+
+  private apiContext(): ApiContext {
+    return {
+      fleet: this.fleet,
+      keyring: new ApiKeyring(this.global.api.apiKeys),
+      logger: this.logger.child({ component: 'api' }),
+      startedAt: this.startedAt,
+      global: () => this.global,
+      reload: () => this.reload('api'),
+    };
+  }
+}

@@ -1,0 +1,294 @@
+import path from 'node:path';
+import type { ProxyConfig } from '../../shared/config/resolved-types.js';
+import type { ConfigIssue } from '../../shared/config/errors.js';
+import type { ListenerStatus, WorkerMessage } from '../../shared/ipc/protocol.js';
+import type { Logger } from '../logging/logger.js';
+import { ProxyStats } from '../stats/proxy-stats.js';
+import { RestartBackoff } from './restart-backoff.js';
+import { WorkerProcess } from './worker-process.js';
+import { sameListeners, sameConfig, drainTimeoutOf } from './config-diff.js';
+
+export type ProxyState = 'starting' | 'running' | 'backoff' | 'failed' | 'stopping' | 'stopped' | 'disabled' | 'invalid';
+export type ApplyOutcome = 'unchanged' | 'reconfigured' | 'restarted' | 'started';
+
+const READY_TIMEOUT_MS = 15_000;
+const RECONFIGURE_TIMEOUT_MS = 5_000;
+/** After the drain timeout, a worker that still has not exited is killed. */
+const EXIT_GRACE_MS = 5_000;
+
+export interface WorkerFactory {
+  (proxyName: string): WorkerProcess;
+}
+
+/**
+ * Owns one proxy file's worker process: starts it, restarts it with backoff when it dies,
+ * applies new configs in place or by restart, and drains it on stop. A predecessor that is
+ * draining after a restart is kept in `retiring` until it exits.
+ */
+export class ProxyController {
+  readonly stats = new ProxyStats();
+  private currentState: ProxyState = 'stopped';
+  config: ProxyConfig | null = null;
+  listeners: ListenerStatus[] = [];
+  lastError: { message: string; at: string } | null = null;
+  configIssues: ConfigIssue[] = [];
+  restarts = 0;
+  startedAt: string | null = null;
+  private worker: WorkerProcess | null = null;
+  private readonly retiring = new Set<WorkerProcess>();
+  private readonly backoff = new RestartBackoff();
+  private restartTimer: NodeJS.Timeout | null = null;
+  private readyTimer: NodeJS.Timeout | null = null;
+  private stopping = false;
+  private pendingReconfigure: ((ok: boolean) => void) | null = null;
+  private settleWaiters: (() => void)[] = [];
+
+  private namedLogger: { name: string; logger: Logger } | null = null;
+
+  constructor(
+    readonly file: string,
+    private readonly rootLogger: Logger,
+    private readonly forkWorker: WorkerFactory = (name) => new WorkerProcess(name),
+  ) {}
+
+  get state(): ProxyState {
+    return this.currentState;
+  }
+
+  set state(next: ProxyState) {
+    this.currentState = next;
+    if (next === 'starting') return;
+    const waiters = this.settleWaiters;
+    this.settleWaiters = [];
+    for (const wake of waiters) wake();
+  }
+
+  get name(): string | undefined {
+    return this.config?.name;
+  }
+
+  /** The proxy's name, or the file's base name while the file has never been valid. */
+  get displayName(): string {
+    return this.config?.name ?? path.basename(this.file, path.extname(this.file));
+  }
+
+  /** Every line about this proxy carries its name. */
+  private get logger(): Logger {
+    const name = this.displayName;
+    if (this.namedLogger?.name !== name) this.namedLogger = { name, logger: this.rootLogger.child({ proxy: name }) };
+    return this.namedLogger.logger;
+  }
+
+  get pid(): number | undefined {
+    return this.worker?.pid;
+  }
+
+  /** Runs `config` (starting, reconfiguring in place or restarting as needed). */
+  async apply(config: ProxyConfig): Promise<ApplyOutcome> {
+    this.stopping = false;
+    const previous = this.config;
+    const worker = this.worker;
+    if (worker === null || previous === null) {
+      this.config = config;
+      this.cancelRestart();
+      this.spawn();
+      return 'started';
+    }
+    if (sameConfig(previous, config)) return 'unchanged';
+    if (this.state === 'running' && sameListeners(previous, config) && (await this.reconfigure(worker, config))) {
+      this.config = config;
+      return 'reconfigured';
+    }
+    await this.retire(worker, drainTimeoutOf(previous));
+    this.config = config;
+    this.spawn();
+    return 'restarted';
+  }
+
+  /** Restarts the worker with its current config (draining the old one first). */
+  async restart(): Promise<void> {
+    if (this.config === null) return;
+    this.stopping = false;
+    this.cancelRestart();
+    if (this.worker !== null) await this.retire(this.worker, drainTimeoutOf(this.config));
+    this.spawn();
+  }
+
+  /** Stops the proxy. `drain` lets live connections finish within the drain timeout. */
+  async stop(mode: 'drain' | 'now', finalState: 'stopped' | 'disabled' = 'stopped'): Promise<void> {
+    this.stopping = true;
+    this.cancelRestart();
+    const worker = this.worker;
+    if (worker !== null) {
+      this.state = 'stopping';
+      const timeoutMs = mode === 'drain' && this.config !== null ? drainTimeoutOf(this.config) : 0;
+      void this.retire(worker, timeoutMs);
+    }
+    await this.allExited();
+    this.state = finalState;
+    this.listeners = [];
+  }
+
+  markInvalid(issues: ConfigIssue[]): void {
+    this.configIssues = issues;
+    if (this.worker === null && this.restartTimer === null) this.state = 'invalid';
+  }
+
+  /** The worker serving traffic now, for queries; null unless the proxy is running. */
+  get runningWorker(): WorkerProcess | null {
+    return this.state === 'running' ? this.worker : null;
+  }
+
+  /** Resolves when a start attempt has ended: the proxy is running, failed, or stopped. */
+  settled(timeoutMs: number): Promise<void> {
+    if (this.state !== 'starting') return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, timeoutMs);
+      this.settleWaiters.push(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+
+  /** Last resort at exit: no worker may outlive the supervisor. */
+  killAll(): void {
+    this.cancelRestart();
+    this.worker?.kill();
+    for (const worker of this.retiring) worker.kill();
+  }
+
+  /** Resolves once no worker process of this proxy is left (current or retiring). */
+  async allExited(): Promise<void> {
+    const workers = [...this.retiring, ...(this.worker ? [this.worker] : [])];
+    await Promise.all(workers.map((w) => (w.exited ? undefined : new Promise<void>((resolve) => w.once('exit', () => resolve())))));
+  }
+
+  private spawn(): void {
+    const config = this.config!;
+    const worker = this.forkWorker(config.name);
+    this.worker = worker;
+    this.state = 'starting';
+    worker.on('message', (message) => this.onMessage(worker, message));
+    worker.on('exit', (code, signal) => this.onExit(worker, code, signal));
+    worker.send({ type: 'proxy.start', config });
+    this.readyTimer = setTimeout(() => {
+      this.fail(`worker not ready within ${READY_TIMEOUT_MS} ms`);
+      worker.kill();
+    }, READY_TIMEOUT_MS);
+  }
+
+  private reconfigure(worker: WorkerProcess, config: ProxyConfig): Promise<boolean> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => settle(false), RECONFIGURE_TIMEOUT_MS);
+      const settle = (ok: boolean): void => {
+        clearTimeout(timer);
+        this.pendingReconfigure = null;
+        resolve(ok);
+      };
+      this.pendingReconfigure = settle;
+      worker.send({ type: 'proxy.reconfigure', config });
+    });
+  }
+
+  /** Asks a worker to drain and exit; resolves when its ports are free (or it is gone). */
+  private retire(worker: WorkerProcess, timeoutMs: number): Promise<void> {
+    if (this.worker === worker) this.worker = null;
+    this.clearReadyTimer();
+    this.retiring.add(worker);
+    const killTimer = setTimeout(() => worker.kill(), timeoutMs + EXIT_GRACE_MS);
+    worker.once('exit', () => clearTimeout(killTimer));
+    worker.send({ type: 'proxy.drain', timeoutMs });
+    return new Promise((resolve) => {
+      if (worker.exited) return resolve();
+      const onMessage = (message: WorkerMessage): void => {
+        if (message.type === 'worker.listeners-closed') done();
+      };
+      const done = (): void => {
+        worker.off('message', onMessage);
+        worker.off('exit', done);
+        resolve();
+      };
+      worker.on('message', onMessage);
+      worker.once('exit', done);
+    });
+  }
+
+  private onMessage(worker: WorkerProcess, message: WorkerMessage): void {
+    switch (message.type) {
+      case 'counters.reported':
+        this.stats.record(worker.pid ?? 0, message.counters);
+        return;
+      case 'log.recorded':
+        this.logger.write(message.level, message.message, { ...message.fields, pid: worker.pid });
+        return;
+      case 'worker.ready':
+        if (worker !== this.worker) return;
+        this.clearReadyTimer();
+        this.state = 'running';
+        this.listeners = message.listeners;
+        this.startedAt = new Date().toISOString();
+        this.backoff.started();
+        this.logger.info('proxy started', { pid: worker.pid, listeners: message.listeners.length });
+        return;
+      case 'worker.failed':
+        if (worker === this.worker) this.fail(message.error.message);
+        return;
+      case 'worker.reconfigured':
+        this.pendingReconfigure?.(true);
+        return;
+      case 'worker.reconfigure-failed':
+        this.pendingReconfigure?.(false);
+        return;
+      case 'worker.drained':
+        if (message.closedByTimeout > 0) this.logger.warn('drain timeout reached, connections closed', { pid: worker.pid, connections: message.closedByTimeout });
+        return;
+      case 'worker.listeners-closed':
+      case 'query.answered':
+      case 'query.failed':
+        return;
+    }
+  }
+
+  private onExit(worker: WorkerProcess, code: number | null, signal: NodeJS.Signals | null): void {
+    this.stats.workerExited(worker.pid ?? 0);
+    if (this.retiring.delete(worker)) return;
+    if (worker !== this.worker) return;
+    this.worker = null;
+    this.clearReadyTimer();
+    this.pendingReconfigure?.(false);
+    if (this.stopping) return;
+    if (this.state !== 'failed') {
+      this.state = 'backoff';
+      this.recordError(`worker exited unexpectedly (${signal ?? `code ${code}`})`);
+      this.logger.error('worker crashed', { pid: worker.pid, code, signal });
+    }
+    this.restarts++;
+    const delayMs = this.backoff.next();
+    this.logger.info('worker restart scheduled', { delayMs });
+    this.restartTimer = setTimeout(() => {
+      this.restartTimer = null;
+      if (!this.stopping && this.config !== null) this.spawn();
+    }, delayMs);
+  }
+
+  private fail(message: string): void {
+    this.state = 'failed';
+    this.recordError(message);
+    this.logger.error('proxy failed to start', { error: message });
+  }
+
+  private recordError(message: string): void {
+    this.lastError = { message, at: new Date().toISOString() };
+  }
+
+  private cancelRestart(): void {
+    if (this.restartTimer !== null) clearTimeout(this.restartTimer);
+    this.restartTimer = null;
+  }
+
+  private clearReadyTimer(): void {
+    if (this.readyTimer !== null) clearTimeout(this.readyTimer);
+    this.readyTimer = null;
+  }
+}

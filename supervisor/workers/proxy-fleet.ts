@@ -1,0 +1,125 @@
+import path from 'node:path';
+import type { ProxyConfig } from '../../shared/config/resolved-types.js';
+import { formatIssue, type ConfigIssue } from '../../shared/config/errors.js';
+import { checkProxySet } from '../../shared/config/check-proxy-set.js';
+import type { Logger } from '../logging/logger.js';
+import type { ProxyFile } from '../config/proxy-directory.js';
+import { ProxyController, type WorkerFactory } from './proxy-controller.js';
+
+export interface ReconcileReport {
+  started: string[];
+  reconfigured: string[];
+  restarted: string[];
+  stopped: string[];
+  unchanged: string[];
+  invalid: { file: string; issues: ConfigIssue[] }[];
+}
+
+/**
+ * Every proxy file and its controller, keyed by absolute file path. `reconcile` brings the running
+ * set in line with what is on disk: new files start, removed ones drain, changed ones are
+ * reconfigured or restarted, and an invalid file never reaches its worker.
+ */
+export class ProxyFleet {
+  private readonly controllers = new Map<string, ProxyController>();
+
+  constructor(
+    private readonly logger: Logger,
+    private readonly forkWorker?: WorkerFactory,
+  ) {}
+
+  list(): ProxyController[] {
+    return [...this.controllers.values()];
+  }
+
+  byName(name: string): ProxyController | undefined {
+    return this.list().find((c) => c.name === name);
+  }
+
+  byFile(file: string): ProxyController | undefined {
+    return this.controllers.get(path.resolve(file));
+  }
+
+  async reconcile(files: ProxyFile[]): Promise<ReconcileReport> {
+    const report: ReconcileReport = { started: [], reconfigured: [], restarted: [], stopped: [], unchanged: [], invalid: [] };
+    const present = new Set(files.map((f) => f.file));
+    const stops: Promise<void>[] = [];
+    for (const [file, controller] of this.controllers) {
+      if (present.has(file)) continue;
+      this.controllers.delete(file);
+      if (controller.name !== undefined) report.stopped.push(controller.name);
+      this.logger.info('proxy file removed, stopping', { proxy: controller.displayName, file });
+      stops.push(controller.stop('drain'));
+    }
+    const issuesByFile = this.crossFileIssues(files);
+    const applies: { file: ProxyFile; config: ProxyConfig; controller: ProxyController }[] = [];
+    for (const file of files) {
+      const controller = this.controllerFor(file.file);
+      const issues = [...file.issues, ...(issuesByFile.get(file.file) ?? [])];
+      for (const warning of file.warnings) this.logger.warn('config warning', { file: file.file, problem: formatIssue(warning) });
+      if (issues.length > 0 || file.config === undefined) {
+        controller.markInvalid(issues);
+        report.invalid.push({ file: file.file, issues });
+        for (const issue of issues) this.logger.error('config rejected', { file: file.file, problem: formatIssue(issue), keeps: controller.name ?? null });
+        continue;
+      }
+      controller.configIssues = [];
+      if (!file.config.enabled) {
+        if (controller.state !== 'disabled') {
+          report.stopped.push(file.config.name);
+          stops.push(controller.stop('now', 'disabled'));
+        }
+        controller.config = file.config;
+        continue;
+      }
+      applies.push({ file, config: file.config, controller });
+    }
+    // Stopped proxies release ports that a started or moved proxy may now need.
+    await Promise.all(stops);
+    await Promise.all(
+      applies.map(async ({ config, controller }) => {
+        const outcome = await controller.apply(config);
+        report[outcome].push(config.name);
+        if (outcome !== 'unchanged') this.logger.info('proxy config applied', { proxy: config.name, outcome });
+      }),
+    );
+    return report;
+  }
+
+  async stopAll(): Promise<void> {
+    await Promise.all(this.list().map((c) => c.stop('drain')));
+  }
+
+  private controllerFor(file: string): ProxyController {
+    let controller = this.controllers.get(file);
+    if (controller === undefined) {
+      controller = new ProxyController(file, this.logger, this.forkWorker);
+      this.controllers.set(file, controller);
+    }
+    return controller;
+  }
+
+  /**
+   * Duplicate names and colliding listeners across files. Proxies already running come first,
+   * so a new or edited file that collides with one of them is the one rejected. A proxy that
+   * keeps running an older config (its file is now invalid) still occupies its ports.
+   */
+  private crossFileIssues(files: ProxyFile[]): Map<string, ConfigIssue[]> {
+    const entries: { file: string; config: ProxyConfig; running: boolean }[] = [];
+    for (const file of files) {
+      const controller = this.controllers.get(file.file);
+      const running = controller?.config != null && controller.state !== 'disabled' && controller.state !== 'invalid';
+      const config = file.config !== undefined && file.issues.length === 0 ? file.config : running ? controller!.config! : undefined;
+      if (config === undefined) continue;
+      entries.push({ file: file.file, config: config.enabled ? config : { ...config, listeners: [] }, running });
+    }
+    entries.sort((a, b) => Number(b.running) - Number(a.running));
+    const byFile = new Map<string, ConfigIssue[]>();
+    for (const issue of checkProxySet(entries)) {
+      const list = byFile.get(issue.file) ?? [];
+      list.push(issue);
+      byFile.set(issue.file, list);
+    }
+    return byFile;
+  }
+}

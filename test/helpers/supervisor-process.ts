@@ -1,0 +1,217 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, renameSync, rmSync, unlinkSync, writeFileSync, mkdirSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { freePort } from './free-ports.js';
+import { waitFor } from './wait-for.js';
+
+const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+export const CLI = path.join(REPO_ROOT, 'dist/supervisor/cli.js');
+
+export const ADMIN_KEY = 'test-admin-key-0123456789';
+export const READ_KEY = 'test-read-key-0123456789';
+export const METRICS_KEY = 'test-metrics-key-0123456789';
+
+export interface SupervisorOptions {
+  /** Extra top-level YAML appended to the generated global.yaml (e.g. a `defaults:` block). */
+  globalExtra?: string;
+  /** Replaces the whole generated global.yaml; `{{API_PORT}}` is substituted. */
+  globalYaml?: string;
+  /** file name → YAML text, written before start. */
+  proxies?: Record<string, string>;
+  /** Proxy names to wait for until they are running (default: none beyond the API being up). */
+  waitForRunning?: string[];
+}
+
+export interface ApiResponse<T = any> {
+  status: number;
+  body: T;
+  text: string;
+  headers: Headers;
+}
+
+function defaultGlobalYaml(apiPort: number, extra = ''): string {
+  return `api:
+  enabled: true
+  bind: "127.0.0.1:${apiPort}"
+  api_keys:
+    - key: "${ADMIN_KEY}"
+      label: "admin"
+      permissions: ["*"]
+    - key: "${READ_KEY}"
+      label: "dashboard"
+      permissions: ["proxies:read", "metrics:read"]
+    - key: "${METRICS_KEY}"
+      label: "prometheus"
+      permissions: ["metrics:read"]
+metrics:
+  enabled: false
+iptables:
+  enabled: false
+logging:
+  level: "debug"
+  format: "json"
+  output: "stdout"
+${extra}`;
+}
+
+/** The real supervisor as a child process, with a temp config folder and a random API port. */
+export class SupervisorProcess {
+  readonly logLines: string[] = [];
+  stderr = '';
+  exitCode: number | null = null;
+  private exited: Promise<number | null>;
+
+  private constructor(
+    readonly dir: string,
+    readonly globalFile: string,
+    readonly proxiesDir: string,
+    readonly apiPort: number,
+    readonly child: ChildProcess,
+  ) {
+    let pending = '';
+    child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+      pending += chunk;
+      const lines = pending.split('\n');
+      pending = lines.pop()!;
+      this.logLines.push(...lines.filter((l) => l.trim() !== ''));
+    });
+    child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
+      this.stderr += chunk;
+    });
+    this.exited = new Promise((resolve) =>
+      child.once('exit', (code) => {
+        this.exitCode = code;
+        resolve(code);
+      }),
+    );
+  }
+
+  static async start(options: SupervisorOptions = {}): Promise<SupervisorProcess> {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'routex-e2e-'));
+    const proxiesDir = path.join(dir, 'proxies');
+    mkdirSync(proxiesDir);
+    const apiPort = await freePort();
+    const globalFile = path.join(dir, 'global.yaml');
+    const globalText = options.globalYaml?.replaceAll('{{API_PORT}}', String(apiPort)) ?? defaultGlobalYaml(apiPort, options.globalExtra);
+    writeFileSync(globalFile, globalText);
+    for (const [file, yaml] of Object.entries(options.proxies ?? {})) writeFileSync(path.join(proxiesDir, file), yaml);
+    const child = spawn(process.execPath, [CLI, '--config', globalFile, '--proxies', proxiesDir], {
+      cwd: dir,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const supervisor = new SupervisorProcess(dir, globalFile, proxiesDir, apiPort, child);
+    try {
+      await waitFor('the API to answer /api/health', async () => {
+        if (supervisor.exitCode !== null) throw new Error(`supervisor exited with ${supervisor.exitCode}: ${supervisor.stderr}`);
+        return (await supervisor.api('GET', '/api/health')).status === 200;
+      }, { timeoutMs: 15_000 });
+      for (const name of options.waitForRunning ?? []) await supervisor.waitForState(name, 'running');
+    } catch (error) {
+      await supervisor.stop('SIGKILL');
+      throw new Error(`${(error as Error).message}\nstderr: ${supervisor.stderr}\nlog:\n${supervisor.logLines.slice(-30).join('\n')}`);
+    }
+    return supervisor;
+  }
+
+  get pid(): number {
+    return this.child.pid!;
+  }
+
+  /** Structured log records (the test config logs JSON to stdout). */
+  get logs(): Record<string, unknown>[] {
+    return this.logLines.flatMap((line) => {
+      try {
+        return [JSON.parse(line) as Record<string, unknown>];
+      } catch {
+        return [];
+      }
+    });
+  }
+
+  async api<T = any>(method: string, urlPath: string, options: { key?: string; body?: unknown; rawBody?: string; contentType?: string } = {}): Promise<ApiResponse<T>> {
+    const headers: Record<string, string> = {};
+    if (options.key !== undefined) headers['x-api-key'] = options.key;
+    let body: string | undefined;
+    if (options.rawBody !== undefined) {
+      body = options.rawBody;
+      headers['content-type'] = options.contentType ?? 'application/json';
+    } else if (options.body !== undefined) {
+      body = JSON.stringify(options.body);
+      headers['content-type'] = 'application/json';
+    }
+    const response = await fetch(`http://127.0.0.1:${this.apiPort}${urlPath}`, { method, headers, body, signal: AbortSignal.timeout(10_000) });
+    const text = await response.text();
+    let parsed: unknown = text;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      /* not JSON */
+    }
+    return { status: response.status, body: parsed as T, text, headers: response.headers };
+  }
+
+  async proxies(): Promise<any[]> {
+    const response = await this.api('GET', '/api/proxies', { key: ADMIN_KEY });
+    if (response.status !== 200) throw new Error(`GET /api/proxies answered ${response.status}: ${response.text}`);
+    return response.body as any[];
+  }
+
+  async proxy(name: string): Promise<any | undefined> {
+    return (await this.proxies()).find((p) => p.name === name);
+  }
+
+  async waitForState(name: string, state: string, timeoutMs = 10_000): Promise<any> {
+    return waitFor(`proxy ${name} to be ${state}`, async () => {
+      const proxy = await this.proxy(name);
+      return proxy?.state === state ? proxy : undefined;
+    }, { timeoutMs });
+  }
+
+  /** Waits until `check` holds for the proxy's API view. */
+  async waitForProxy(name: string, what: string, check: (proxy: any) => boolean, timeoutMs = 10_000): Promise<any> {
+    return waitFor(`proxy ${name}: ${what}`, async () => {
+      const proxy = await this.proxy(name);
+      return proxy !== undefined && check(proxy) ? proxy : undefined;
+    }, { timeoutMs });
+  }
+
+  /** Writes a proxy file the way an editor's atomic save does (temp file + rename). */
+  writeProxy(file: string, yaml: string): void {
+    const target = path.join(this.proxiesDir, file);
+    const temp = path.join(this.dir, `.${file}.tmp`);
+    writeFileSync(temp, yaml);
+    renameSync(temp, target);
+  }
+
+  removeProxy(file: string): void {
+    unlinkSync(path.join(this.proxiesDir, file));
+  }
+
+  signal(signal: NodeJS.Signals): void {
+    this.child.kill(signal);
+  }
+
+  waitForExit(timeoutMs = 15_000): Promise<number | null> {
+    return Promise.race([
+      this.exited,
+      new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`supervisor still running after ${timeoutMs} ms`)), timeoutMs).unref()),
+    ]);
+  }
+
+  /** Stops the supervisor (SIGTERM by default), waits for it, and removes the temp folder. */
+  async stop(signal: NodeJS.Signals = 'SIGTERM', timeoutMs = 15_000): Promise<number | null> {
+    if (this.exitCode === null) {
+      this.child.kill(signal);
+      try {
+        await this.waitForExit(timeoutMs);
+      } catch {
+        this.child.kill('SIGKILL');
+        await this.exited;
+      }
+    }
+    rmSync(this.dir, { recursive: true, force: true });
+    return this.exitCode;
+  }
+}
