@@ -2,13 +2,14 @@
 // and the engine are both enabled.
 import type { CheckContext } from './check-context.js';
 import { requirePositiveDuration } from './duration-checks.js';
-import type { Filled } from './filled.js';
+import { blockOf, type Filled } from './filled.js';
 import type { ProxyFile } from './schema-proxy.js';
 
 type L7 = Filled<ProxyFile>['l7_protection'];
 type Part = Exclude<keyof L7, 'enabled'>;
 
 export function checkL7(l7: L7, ctx: CheckContext): void {
+  checkScoreRules(blockOf(blockOf(l7).behavioral_scoring).score_rules ?? [], ctx);
   if (!ctx.clean('l7_protection.enabled') || !l7.enabled) return;
   const on = (part: Part): boolean => ctx.clean(`l7_protection.${part}.enabled`) && l7[part].enabled;
   const when = (part: Part): string => ` when l7_protection.${part} is enabled`;
@@ -40,7 +41,6 @@ export function checkL7(l7: L7, ctx: CheckContext): void {
     requirePositiveDuration(ctx, 'l7_protection.behavioral_scoring.ban_duration', scoring.ban_duration, when('behavioral_scoring'));
   }
   if (on('payload_inspection')) checkInspection(l7.payload_inspection, ctx);
-  if (ctx.clean('l7_protection.behavioral_scoring.score_rules')) checkScoreRules(scoring.score_rules, ctx);
 }
 
 function atLeast(ctx: CheckContext, path: string, value: number, minimum: number, condition: string): void {
@@ -58,10 +58,13 @@ function checkInspection(inspection: L7['payload_inspection'], ctx: CheckContext
 }
 
 function checkScoreRules(rules: L7['behavioral_scoring']['score_rules'], ctx: CheckContext): void {
+  if (!Array.isArray(rules)) return;
   const firstIndex = new Map<string, number>();
   rules.forEach(({ event }, index) => {
+    const path = `l7_protection.behavioral_scoring.score_rules[${index}].event`;
+    if (!ctx.clean(path)) return;
     const first = firstIndex.get(event);
     if (first === undefined) firstIndex.set(event, index);
-    else ctx.error(`l7_protection.behavioral_scoring.score_rules[${index}].event`, `"${event}" is already scored by score_rules[${first}]`);
+    else ctx.error(path, `"${event}" is already scored by score_rules[${first}]`);
   });
 }

@@ -44,10 +44,10 @@ function describe(error: ErrorObject, path: string): { path: string; message: st
 function describeValue(error: ErrorObject, params: Record<string, unknown>): string {
   const format = CONFIG_FORMATS[String(error.parentSchema?.['format'] ?? '')];
   if (format !== undefined) {
+    if (error.keyword === 'type') return format.expected;
     const value = error.data;
     const reason = typeof value === 'string' || typeof value === 'number' ? format.check(value) : undefined;
     if (reason !== undefined) return reason;
-    if (error.keyword === 'type') return format.expected;
   }
   switch (error.keyword) {
     case 'type':
