@@ -10,8 +10,8 @@ import type { Parsed } from './parsed.js';
 import { parsePortSpec } from './port-spec.js';
 
 export interface ConfigFormat {
-  /** What to write, for values of the wrong type entirely. */
-  expected: string;
+  /** What to write, for values of the wrong type entirely; absent = the plain type message. */
+  expected?: string;
   /** undefined when the value is fine, else the reason it is not. */
   check(value: string | number): string | undefined;
 }
@@ -54,19 +54,15 @@ export const CONFIG_FORMATS: Readonly<Record<string, ConfigFormat>> = {
     check: (value) => errorOf(parseHexBytes(String(value))),
   },
   'proxy-name': {
-    expected: 'must be a string',
     check: matching(PROXY_NAME, 'must be 1-64 characters: letters, digits, ".", "_" or "-", starting with a letter or digit'),
   },
   'chain-prefix': {
-    expected: 'must be a string',
     check: matching(CHAIN_PREFIX, 'must be 1-16 characters: letters, digits, "_" or "-", starting with a letter'),
   },
   'comment-prefix': {
-    expected: 'must be a string',
     check: matching(COMMENT_PREFIX, 'must be 1-32 characters: letters, digits, ".", "_" or "-"'),
   },
   'non-blank': {
-    expected: 'must be a string',
     check: (value) => (String(value).trim() === '' ? 'must not be empty' : undefined),
   },
   origin: {

@@ -44,14 +44,14 @@ function describe(error: ErrorObject, path: string): { path: string; message: st
 function describeValue(error: ErrorObject, params: Record<string, unknown>): string {
   const format = CONFIG_FORMATS[String(error.parentSchema?.['format'] ?? '')];
   if (format !== undefined) {
-    if (error.keyword === 'type') return format.expected;
+    if (error.keyword === 'type' && format.expected !== undefined) return format.expected;
     const value = error.data;
     const reason = typeof value === 'string' || typeof value === 'number' ? format.check(value) : undefined;
     if (reason !== undefined) return reason;
   }
   switch (error.keyword) {
     case 'type':
-      return `must be ${String(params['type']).split(',').map((type) => TYPE_WORDS[type] ?? type).join(' or ')}`;
+      return describeType(String(params['type']), error.data);
     case 'enum':
       return describeEnum(params['allowedValues'] as unknown[], error.data);
     case 'minimum':
@@ -65,6 +65,13 @@ function describeValue(error: ErrorObject, params: Record<string, unknown>): str
     default:
       return error.message ?? `is invalid (${error.keyword})`;
   }
+}
+
+function describeType(expected: string, value: unknown): string {
+  const words = `must be ${expected.split(',').map((type) => TYPE_WORDS[type] ?? type).join(' or ')}`;
+  // YAML reads `name: 1234` or `owner: yes`-like values as numbers and booleans: quoting fixes it.
+  const quotable = expected === 'string' && (typeof value === 'number' || typeof value === 'boolean');
+  return quotable ? `${words} (write it in quotes: "${String(value)}")` : words;
 }
 
 function describeEnum(allowed: unknown[], value: unknown): string {
