@@ -35,22 +35,26 @@ function overlapIssues(entry: ProxySetEntry, bound: Map<string, Bound[]>): Confi
   for (const listener of entry.config.listeners) {
     for (const other of bound.get(slot(listener)) ?? []) {
       if (other.entry !== entry && ipsOverlap(listener.ip, other.listener.ip)) {
-        clashes.set(other.entry, [...(clashes.get(other.entry) ?? []), [listener, other.listener]]);
+        append(clashes, other.entry, [listener, other.listener]);
       }
     }
   }
-  for (const listener of entry.config.listeners) {
-    bound.set(slot(listener), [...(bound.get(slot(listener)) ?? []), { entry, listener }]);
-  }
+  for (const listener of entry.config.listeners) append(bound, slot(listener), { entry, listener });
   return [...clashes].map(([other, pairs]) => {
     const [mine, theirs] = pairs[0] as [ListenerSpec, ListenerSpec]; // every list in clashes has one
-    const more = pairs.length > 1 ? `, and ${pairs.length - 1} more of its listeners clash with that proxy` : '';
+    const more = pairs.length > 1 ? ` (and ${pairs.length - 1} more overlaps with that proxy)` : '';
     return {
       file: entry.file,
       path: 'origin-port',
       message: `${address(mine)} overlaps ${address(theirs)} of proxy "${other.config.name}" in ${other.file}${more}`,
     };
   });
+}
+
+function append<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list === undefined) map.set(key, [value]);
+  else list.push(value);
 }
 
 function slot(listener: ListenerSpec): string {

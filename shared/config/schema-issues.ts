@@ -71,8 +71,13 @@ function describeType(expected: string, value: unknown): string {
   const words = `must be ${expected.split(',').map((type) => TYPE_WORDS[type] ?? type).join(' or ')}`;
   // YAML reads `name: 1234` or `owner: yes`-like values as numbers and booleans: quoting fixes it.
   const quotable = expected === 'string' && (typeof value === 'number' || typeof value === 'boolean');
-  return quotable ? `${words} (write it in quotes: "${String(value)}")` : words;
+  if (quotable) return `${words} (write it in quotes: "${String(value)}")`;
+  // YAML 1.2 reads yes/no/on/off as text, unlike YAML 1.1 (and many older tools).
+  const word = typeof value === 'string' ? BOOLEAN_WORDS[value.toLowerCase()] : undefined;
+  return expected === 'boolean' && word !== undefined ? `${words} (write ${word}, not "${String(value)}")` : words;
 }
+
+const BOOLEAN_WORDS: Readonly<Record<string, string>> = { yes: 'true', on: 'true', no: 'false', off: 'false' };
 
 function describeEnum(allowed: unknown[], value: unknown): string {
   const list = allowed.map(String);

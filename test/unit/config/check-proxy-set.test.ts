@@ -53,7 +53,7 @@ describe('checkProxySet', () => {
   it('reports one issue per clashing proxy, counting the other listeners', () => {
     const entries = [entry('a.yaml', { name: 'a', 'origin-port': '25565:25567' }), entry('b.yaml', { name: 'b', 'origin-port': '25566:25570' })];
     assert.deepEqual(messages(entries), [
-      'b.yaml: origin-port: 127.0.0.1:25566/tcp overlaps 127.0.0.1:25566/tcp of proxy "a" in a.yaml, and 1 more of its listeners clash with that proxy',
+      'b.yaml: origin-port: 127.0.0.1:25566/tcp overlaps 127.0.0.1:25566/tcp of proxy "a" in a.yaml (and 1 more overlaps with that proxy)',
     ]);
   });
 

@@ -61,11 +61,16 @@ describe('proxy file: keys and keywords', () => {
   });
 
   it('says which type a value must have', () => {
-    assert.deepEqual(lines(parseProxy({ enabled: 'yes', 'one-to-one': 1, metadata: { tags: 'game' } }).issues), [
+    assert.deepEqual(lines(parseProxy({ enabled: 'sure', 'one-to-one': 1, metadata: { tags: 'game' } }).issues), [
       'enabled: must be true or false',
       'metadata.tags: must be a list',
       'one-to-one: must be true or false',
     ]);
+  });
+
+  it('explains that yes and no are text in YAML 1.2', () => {
+    assert.equal(onlyIssue(parseProxy({ enabled: 'yes' })), 'enabled: must be true or false (write true, not "yes")');
+    assert.equal(onlyIssue(parseProxy({ 'one-to-one': 'off' })), 'one-to-one: must be true or false (write false, not "off")');
   });
 
   it('reports every mistake of a file at once', () => {
