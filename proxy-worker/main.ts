@@ -27,7 +27,7 @@ function errorPayload(error: unknown): { code: string; message: string } {
 
 async function start(message: Extract<SupervisorMessage, { type: 'proxy.start' }>): Promise<void> {
   logger.level = message.config.logging.level;
-  const candidate = new ProxyRuntime(message.config, logger);
+  const candidate = new ProxyRuntime(message.config, logger, send);
   try {
     const listeners = await candidate.start();
     runtime = candidate;

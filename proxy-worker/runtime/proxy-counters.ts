@@ -12,7 +12,7 @@ export class ProxyCounters {
   tcpClosed = 0;
   udpSessionsOpened = 0;
   udpSessionsClosed = 0;
-  rejected = 0;
+  noHealthyUpstream = 0;
   udpDropped = 0;
   activeTcp = 0;
   activeUdpSessions = 0;
@@ -25,12 +25,12 @@ export class ProxyCounters {
       tcpClosed: this.tcpClosed,
       udpSessionsOpened: this.udpSessionsOpened,
       udpSessionsClosed: this.udpSessionsClosed,
-      rejected: this.rejected,
+      noHealthyUpstream: this.noHealthyUpstream,
       udpDropped: this.udpDropped,
       activeTcp: this.activeTcp,
       activeUdpSessions: this.activeUdpSessions,
       upstreams: pool.upstreams.map((u) => {
-        const entry = { ip: u.ip, port: u.port, active: u.active, opened: u.opened, bytesIn: u.bytesIn, bytesOut: u.bytesOut };
+        const entry = { ip: u.ip, port: u.port, healthy: u.healthy, active: u.active, opened: u.opened, bytesIn: u.bytesIn, bytesOut: u.bytesOut };
         u.opened = 0;
         u.bytesIn = 0;
         u.bytesOut = 0;
@@ -38,7 +38,7 @@ export class ProxyCounters {
       }),
     };
     this.bytesIn = this.bytesOut = this.tcpOpened = this.tcpClosed = 0;
-    this.udpSessionsOpened = this.udpSessionsClosed = this.rejected = this.udpDropped = 0;
+    this.udpSessionsOpened = this.udpSessionsClosed = this.noHealthyUpstream = this.udpDropped = 0;
     return report;
   }
 }

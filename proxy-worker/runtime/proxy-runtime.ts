@@ -1,7 +1,9 @@
 import type net from 'node:net';
 import type { ListenerSpec, ProxyConfig } from '../../shared/config/resolved-types.js';
 import { normalizeIp, type ClientAddress } from '../../shared/client-address.js';
-import type { ConnectionInfo, ListenerStatus } from '../../shared/ipc/protocol.js';
+import type { ConnectionInfo, ListenerStatus, UpstreamInfo, UpstreamSelector, WorkerMessage } from '../../shared/ipc/protocol.js';
+import { HealthChecker } from '../health/health-checker.js';
+import type { UpstreamState } from '../balancer/upstream-state.js';
 import { Pool } from '../balancer/pool.js';
 import { TcpListener } from '../listeners/tcp-listener.js';
 import { TcpRelay } from '../listeners/tcp-relay.js';
@@ -30,6 +32,7 @@ export class ProxyRuntime implements RelayHost, UdpSessionHost {
   private readonly sweeper: TimeoutSweeper;
   private readonly noUpstreamWarning: ThrottledWarning;
   private readonly sessionCapWarning: ThrottledWarning;
+  private healthChecker: HealthChecker | null = null;
   private nextConnectionId = 1;
   private draining = false;
   private onIdle: (() => void) | null = null;
@@ -37,6 +40,7 @@ export class ProxyRuntime implements RelayHost, UdpSessionHost {
   constructor(
     public config: ProxyConfig,
     readonly logger: WorkerLogger,
+    private readonly notify: (message: WorkerMessage) => void = () => undefined,
   ) {
     this.pool = new Pool(config);
     this.sweeper = new TimeoutSweeper(this);
@@ -52,6 +56,7 @@ export class ProxyRuntime implements RelayHost, UdpSessionHost {
       throw error;
     }
     this.sweeper.start();
+    this.startHealthChecks();
     return this.config.listeners.map(({ ip, port, protocol }) => ({ ip, port, protocol }));
   }
 
@@ -61,6 +66,47 @@ export class ProxyRuntime implements RelayHost, UdpSessionHost {
     this.pool = new Pool(config, this.pool);
     this.logger.level = config.logging.level;
     this.sweeper.restart();
+    this.startHealthChecks();
+  }
+
+  listUpstreams(): UpstreamInfo[] {
+    return this.pool.upstreams.map((u) => ({
+      ip: u.ip,
+      port: u.port,
+      weight: u.weight,
+      healthy: u.healthy,
+      probeHealthy: u.probeHealthy,
+      manuallyEjected: u.manuallyEjected,
+      activeConnections: u.active,
+      totalConnections: u.totalOpened,
+      consecutiveFailures: u.consecutiveFailures,
+      consecutivePasses: u.consecutivePasses,
+      lastProbeAt: u.lastProbeAt === null ? null : new Date(u.lastProbeAt).toISOString(),
+      lastProbeLatencyMs: u.lastProbeLatencyMs,
+      lastProbeError: u.lastProbeError,
+    }));
+  }
+
+  /** An operator's eject holds whatever probes say, until a manual readmit. */
+  eject(selector: UpstreamSelector): number {
+    const targets = this.pool.find(selector.ip, selector.port);
+    for (const upstream of targets) {
+      upstream.manuallyEjected = true;
+      if (upstream.refreshHealth()) this.healthChanged(upstream, 'manual');
+    }
+    return targets.length;
+  }
+
+  /** Lifts a manual eject and trusts the upstream again until probes say otherwise. */
+  readmit(selector: UpstreamSelector): number {
+    const targets = this.pool.find(selector.ip, selector.port);
+    for (const upstream of targets) {
+      upstream.manuallyEjected = false;
+      upstream.probeHealthy = true;
+      upstream.consecutiveFailures = 0;
+      if (upstream.refreshHealth()) this.healthChanged(upstream, 'manual');
+    }
+    return targets.length;
   }
 
   /** Stops accepting at once; the returned promise settles when the ports are released. */
@@ -85,6 +131,7 @@ export class ProxyRuntime implements RelayHost, UdpSessionHost {
         };
       });
     }
+    this.healthChecker?.stop();
     const leftOver = this.relays.size;
     for (const relay of [...this.relays.values()]) relay.destroy('drain timeout');
     this.sweeper.stop();
@@ -126,6 +173,28 @@ export class ProxyRuntime implements RelayHost, UdpSessionHost {
     if (this.config.logging.logConnections) this.logClose('udp session closed', session, reason, 'udp');
   }
 
+  /** UDP-only proxies have nothing a TCP probe could check; their upstreams stay healthy. */
+  private startHealthChecks(): void {
+    this.healthChecker?.stop();
+    this.healthChecker = null;
+    if (this.config.protocol === 'udp' || this.pool.upstreams.length === 0) return;
+    this.healthChecker = new HealthChecker(this.pool.upstreams, this.config.health, (upstream) => this.healthChanged(upstream, 'probe'));
+    this.healthChecker.start();
+  }
+
+  private healthChanged(upstream: UpstreamState, cause: 'probe' | 'manual'): void {
+    const fields = {
+      upstream: upstream.key,
+      cause,
+      consecutiveFailures: upstream.consecutiveFailures,
+      consecutivePasses: upstream.consecutivePasses,
+      lastProbeError: upstream.lastProbeError,
+    };
+    if (upstream.healthy) this.logger.info('upstream readmitted', fields);
+    else this.logger.warn('upstream ejected', fields);
+    this.notify({ type: 'health.changed', ip: upstream.ip, port: upstream.port, healthy: upstream.healthy, cause });
+  }
+
   private async startListener(spec: ListenerSpec): Promise<void> {
     const network = this.config.network;
     if (spec.protocol === 'tcp') {
@@ -155,7 +224,7 @@ export class ProxyRuntime implements RelayHost, UdpSessionHost {
   private readonly acceptTcp = (socket: net.Socket, spec: ListenerSpec, client: ClientAddress): void => {
     const upstream = this.pool.pick(spec.group, client.ip);
     if (upstream === undefined) {
-      this.counters.rejected++;
+      this.counters.noHealthyUpstream++;
       this.noUpstreamWarning.hit({ client: client.ip, listener: spec.port });
       socket.destroy();
       return;

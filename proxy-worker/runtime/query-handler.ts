@@ -1,4 +1,4 @@
-import type { QueryMessage, WorkerMessage } from '../../shared/ipc/protocol.js';
+import type { QueryMessage, UpstreamSelector, WorkerMessage } from '../../shared/ipc/protocol.js';
 import type { ProxyRuntime } from './proxy-runtime.js';
 
 /** Answers a supervisor query with the same id; unknown names and a missing runtime are errors. */
@@ -13,6 +13,12 @@ export function answerQuery(runtime: ProxyRuntime | null, query: QueryMessage): 
       const { id } = query.params as { id: number };
       return { type: 'query.answered', replyTo: query.id, ok: true, result: { killed: runtime.killConnection(id) } };
     }
+    case 'upstreams.list':
+      return { type: 'query.answered', replyTo: query.id, ok: true, result: runtime.listUpstreams() };
+    case 'upstream.eject':
+      return { type: 'query.answered', replyTo: query.id, ok: true, result: { affected: runtime.eject(query.params as UpstreamSelector) } };
+    case 'upstream.readmit':
+      return { type: 'query.answered', replyTo: query.id, ok: true, result: { affected: runtime.readmit(query.params as UpstreamSelector) } };
     default:
       return { type: 'query.failed', replyTo: query.id, ok: false, error: { code: 'ERR_IPC_UNKNOWN_QUERY', message: `unknown query ${String(query.name)}` } };
   }

@@ -13,6 +13,7 @@ export interface ListenerStatus {
 export interface UpstreamCounters {
   ip: string;
   port: number;
+  healthy: boolean;
   active: number;
   opened: number;
   bytesIn: number;
@@ -27,8 +28,9 @@ export interface CounterReport {
   tcpClosed: number;
   udpSessionsOpened: number;
   udpSessionsClosed: number;
-  /** Connections refused before reaching an upstream (no healthy upstream, dial failure, caps). */
-  rejected: number;
+  /** TCP connections closed at accept because no upstream of their group was healthy. */
+  noHealthyUpstream: number;
+  /** Datagrams dropped: no healthy upstream for a new session, session cap, full pre-connect queue. */
   udpDropped: number;
   activeTcp: number;
   activeUdpSessions: number;
@@ -48,10 +50,35 @@ export interface ConnectionInfo {
   startedAt: string;
 }
 
+export interface UpstreamInfo {
+  ip: string;
+  port: number;
+  weight: number;
+  healthy: boolean;
+  probeHealthy: boolean;
+  manuallyEjected: boolean;
+  activeConnections: number;
+  totalConnections: number;
+  consecutiveFailures: number;
+  consecutivePasses: number;
+  lastProbeAt: string | null;
+  lastProbeLatencyMs: number | null;
+  lastProbeError: string | null;
+}
+
+/** Which upstreams a manual eject/readmit targets: every port of `ip`, or exactly ip:port. */
+export interface UpstreamSelector {
+  ip: string;
+  port?: number;
+}
+
 // ── Queries: request/response pairs matched by id ────────────────────────────────────────────
 export interface QueryMap {
   'connections.list': { params: Record<string, never>; result: ConnectionInfo[] };
   'connection.kill': { params: { id: number }; result: { killed: boolean } };
+  'upstreams.list': { params: Record<string, never>; result: UpstreamInfo[] };
+  'upstream.eject': { params: UpstreamSelector; result: { affected: number } };
+  'upstream.readmit': { params: UpstreamSelector; result: { affected: number } };
 }
 export type QueryName = keyof QueryMap;
 
@@ -86,6 +113,8 @@ export type WorkerMessage =
   | { type: 'worker.listeners-closed' }
   | { type: 'worker.drained'; closedByTimeout: number }
   | { type: 'counters.reported'; counters: CounterReport }
+  /** An upstream's effective health changed (probe verdict or manual eject/readmit). */
+  | { type: 'health.changed'; ip: string; port: number; healthy: boolean; cause: 'probe' | 'manual' }
   | { type: 'log.recorded'; level: LogLevel; message: string; fields: Record<string, unknown> }
   | { type: 'query.answered'; replyTo: number; ok: true; result: unknown }
   | { type: 'query.failed'; replyTo: number; ok: false; error: ErrorPayload };

@@ -7,6 +7,7 @@ import type { ApiContext } from './api-context.js';
 import { errorHandler, notFound } from './api-error.js';
 import { healthRoutes } from './routes/health-routes.js';
 import { proxyRoutes } from './routes/proxy-routes.js';
+import { upstreamRoutes } from './routes/upstream-routes.js';
 
 export class ApiStartError extends Error {
   readonly code = 'ERR_API_START';
@@ -19,6 +20,7 @@ function buildApp(ctx: ApiContext, config: ApiConfig): express.Express {
   app.use(express.json({ limit: config.maxBodyBytes }));
   app.use(healthRoutes());
   app.use(proxyRoutes(ctx));
+  app.use(upstreamRoutes(ctx));
   app.use(notFound);
   app.use(errorHandler((error) => ctx.logger.error('api handler failed', { error: String((error as Error)?.stack ?? error) })));
   return app;

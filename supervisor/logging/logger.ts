@@ -71,12 +71,20 @@ export class Logger {
     this.log('error', message, fields);
   }
 
-  /** Flushes and closes the sink; call once, at exit. */
-  close(): Promise<void> {
-    return new Promise((resolve) => {
-      this.sink.on('finish', () => resolve());
+  /**
+   * Flushes and closes the sink; call once, at exit. Ending winston while records are still
+   * queued between the logger and a file transport loses them ("write after end"), so wait for
+   * both queues to empty first.
+   */
+  async close(): Promise<void> {
+    const deadline = Date.now() + 2000;
+    const pending = (): number =>
+      this.sink.readableLength + this.sink.transports.reduce((sum, t) => sum + ((t as unknown as { writableLength?: number }).writableLength ?? 0), 0);
+    while (pending() > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+    await new Promise<void>((resolve) => {
+      this.sink.once('finish', () => resolve());
       this.sink.end();
-      setTimeout(resolve, 2000).unref();
+      setTimeout(resolve, 500).unref();
     });
   }
 }

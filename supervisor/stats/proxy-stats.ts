@@ -4,6 +4,7 @@ import { formatHostPort } from '../../shared/host-port.js';
 export interface UpstreamTotals {
   ip: string;
   port: number;
+  healthy: boolean;
   active: number;
   connectionsTotal: number;
   bytesIn: number;
@@ -20,7 +21,7 @@ export class ProxyStats {
   bytesOut = 0;
   tcpConnectionsTotal = 0;
   udpSessionsTotal = 0;
-  rejectedTotal = 0;
+  noHealthyUpstreamTotal = 0;
   udpDroppedTotal = 0;
   readonly upstreams = new Map<string, UpstreamTotals>();
   /** Levels per worker pid: a draining predecessor and its successor can both hold connections. */
@@ -31,21 +32,27 @@ export class ProxyStats {
     this.bytesOut += report.bytesOut;
     this.tcpConnectionsTotal += report.tcpOpened;
     this.udpSessionsTotal += report.udpSessionsOpened;
-    this.rejectedTotal += report.rejected;
+    this.noHealthyUpstreamTotal += report.noHealthyUpstream;
     this.udpDroppedTotal += report.udpDropped;
     this.levels.set(pid, { activeTcp: report.activeTcp, activeUdpSessions: report.activeUdpSessions });
     for (const u of report.upstreams) {
       const key = formatHostPort(u.ip, u.port);
       let totals = this.upstreams.get(key);
       if (totals === undefined) {
-        totals = { ip: u.ip, port: u.port, active: 0, connectionsTotal: 0, bytesIn: 0, bytesOut: 0 };
+        totals = { ip: u.ip, port: u.port, healthy: u.healthy, active: 0, connectionsTotal: 0, bytesIn: 0, bytesOut: 0 };
         this.upstreams.set(key, totals);
       }
       totals.active = u.active;
+      totals.healthy = u.healthy;
       totals.connectionsTotal += u.opened;
       totals.bytesIn += u.bytesIn;
       totals.bytesOut += u.bytesOut;
     }
+  }
+
+  healthChanged(ip: string, port: number, healthy: boolean): void {
+    const totals = this.upstreams.get(formatHostPort(ip, port));
+    if (totals !== undefined) totals.healthy = healthy;
   }
 
   /** The worker is gone: its connections are too. */

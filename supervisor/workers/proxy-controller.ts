@@ -219,6 +219,9 @@ export class ProxyController {
       case 'counters.reported':
         this.stats.record(worker.pid ?? 0, message.counters);
         return;
+      case 'health.changed':
+        this.stats.healthChanged(message.ip, message.port, message.healthy);
+        return;
       case 'log.recorded':
         this.logger.write(message.level, message.message, { ...message.fields, pid: worker.pid });
         return;

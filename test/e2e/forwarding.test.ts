@@ -192,3 +192,101 @@ test('access log: log_connections records accept and close with the reason', asy
   assert.equal(typeof closed.durationMs, 'number');
   assert.ok(sup.logs.some((l) => l.message === 'connection accepted' && l.proxy === 'logged'));
 });
+
+test('UDP: an idle session expires after udp_session_timeout', async (t) => {
+  const backend = await startUdpBackend();
+  t.after(() => backend.close());
+  const port = await freePort();
+  const sup = await SupervisorProcess.start({
+    proxies: { 'udp.yaml': proxyYaml({ name: 'udp', originPorts: [port], destPorts: [backend.port], protocol: 'udp', extra: 'timeouts:\n  udp_session_timeout: 1s\n' }) },
+    waitForRunning: ['udp'],
+  });
+  t.after(() => sup.stop());
+  const client = dgram.createSocket('udp4');
+  t.after(() => client.close());
+  const replied = new Promise((resolve) => client.once('message', resolve));
+  client.send('hello', port, '127.0.0.1');
+  await replied;
+  await sup.waitForProxy('udp', 'one session', (p) => p.active_udp_sessions === 1);
+  const idleSince = Date.now();
+  await sup.waitForProxy('udp', 'the session to expire', (p) => p.active_udp_sessions === 0, 5000);
+  assert.ok(Date.now() - idleSince >= 900);
+  const again = new Promise((resolve) => client.once('message', resolve));
+  client.send('again', port, '127.0.0.1');
+  await again;
+  assert.equal(backend.sources.size, 2, 'a new session (new upstream socket) serves the returning client');
+});
+
+test('UDP: past udp_max_sessions new clients are dropped, existing ones keep working', async (t) => {
+  const backend = await startUdpBackend();
+  t.after(() => backend.close());
+  const port = await freePort();
+  const sup = await SupervisorProcess.start({
+    proxies: { 'udp.yaml': proxyYaml({ name: 'udp', originPorts: [port], destPorts: [backend.port], protocol: 'udp', extra: 'udp_max_sessions: 3\n' }) },
+    waitForRunning: ['udp'],
+  });
+  t.after(() => sup.stop());
+  const clients = await Promise.all(
+    Array.from({ length: 4 }, () => {
+      const socket = dgram.createSocket('udp4');
+      return new Promise<dgram.Socket>((resolve) => socket.bind(0, '127.0.0.1', () => resolve(socket)));
+    }),
+  );
+  t.after(() => clients.forEach((c) => c.close()));
+  const exchange = (client: dgram.Socket, text: string, timeoutMs = 1000) =>
+    new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => resolve(false), timeoutMs);
+      client.once('message', () => {
+        clearTimeout(timer);
+        resolve(true);
+      });
+      client.send(text, port, '127.0.0.1');
+    });
+  for (const client of clients.slice(0, 3)) assert.equal(await exchange(client, 'in'), true);
+  assert.equal(await exchange(clients[3]!, 'over the cap', 500), false);
+  assert.equal(await exchange(clients[0]!, 'still in'), true);
+  assert.equal(backend.sources.size, 3);
+  const warning = await waitFor('the cap warning', () => sup.logs.find((l) => l.message === 'udp session cap reached, datagram dropped'));
+  assert.equal(warning.proxy, 'udp');
+});
+
+test('client_write: a client that stops reading is cut off, and the backend is paused meanwhile', async (t) => {
+  let sentByBackend = 0;
+  const server = net.createServer((socket) => {
+    const chunk = Buffer.alloc(64 * 1024, 'z');
+    const pump = (): void => {
+      while (sentByBackend < 200 * 1024 * 1024) {
+        sentByBackend += chunk.length;
+        if (!socket.write(chunk)) return void socket.once('drain', pump);
+      }
+      socket.end();
+    };
+    socket.on('error', () => undefined);
+    pump();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  t.after(() => server.close());
+  const port = await freePort();
+  const sup = await SupervisorProcess.start({
+    proxies: {
+      'slow.yaml': proxyYaml({
+        name: 'slow',
+        originPorts: [port],
+        destPorts: [(server.address() as net.AddressInfo).port],
+        extra: 'timeouts:\n  client_write: 1s\n  client_read: 0\n  upstream_read: 0\nlogging:\n  log_connections: true\n',
+      }),
+    },
+    waitForRunning: ['slow'],
+  });
+  t.after(() => sup.stop());
+  const client = net.connect(port, '127.0.0.1');
+  client.on('error', () => undefined);
+  client.pause();
+  await new Promise((resolve) => client.once('connect', resolve));
+  const connectedAt = Date.now();
+  const closed = await waitFor('the proxy to close the stalled connection', () => sup.logs.find((l) => l.message === 'connection closed'), { timeoutMs: 6000 });
+  assert.equal(closed.reason, 'client write timeout');
+  assert.ok(Date.parse(String(closed.timestamp)) - connectedAt >= 900);
+  assert.ok(sentByBackend < 50 * 1024 * 1024, `backend pushed ${sentByBackend} bytes: backpressure did not reach it`);
+  client.destroy();
+});

@@ -135,3 +135,25 @@ test('a no-op save does nothing: same worker, no reload logged', async (t) => {
   const reloads = sup.logs.filter((l) => l.message === 'config reloaded');
   assert.ok(reloads.every((r) => !(r.reconfigured as string[]).includes('p') && !(r.restarted as string[]).includes('p')));
 });
+
+test('SIGHUP re-reads global.yaml: a changed default reaches running proxies in place', async (t) => {
+  const backend = await startTcpBackend();
+  t.after(() => backend.close());
+  const port = await freePort();
+  const sup = await SupervisorProcess.start({
+    globalExtra: 'defaults:\n  client_read_timeout: 30s\n  upstream_read_timeout: 30s\n',
+    proxies: { 'p.yaml': proxyYaml({ name: 'p', originPorts: [port], destPorts: [backend.port] }) },
+    waitForRunning: ['p'],
+  });
+  t.after(() => sup.stop());
+  const pid = (await sup.proxy('p')).pid;
+  const { readFileSync, writeFileSync } = await import('node:fs');
+  writeFileSync(sup.globalFile, readFileSync(sup.globalFile, 'utf8').replace(/30s/g, '1s'));
+  sup.signal('SIGHUP');
+  await waitFor('the reload', () => sup.logs.find((l) => l.message === 'config reloaded' && (l.reconfigured as string[]).includes('p')));
+  const client = await TcpClient.connect(port);
+  client.write('x');
+  await client.waitForBytes(1);
+  await client.waitClosed(3000);
+  assert.equal((await sup.proxy('p')).pid, pid, 'applied without restarting the worker');
+});

@@ -25,6 +25,7 @@ export function proxyView(controller: ProxyController) {
     total_connections: stats.tcpConnectionsTotal + stats.udpSessionsTotal,
     bytes_in: stats.bytesIn,
     bytes_out: stats.bytesOut,
-    rejected_connections: stats.rejectedTotal,
+    no_healthy_upstream_total: stats.noHealthyUpstreamTotal,
+    udp_dropped_total: stats.udpDroppedTotal,
   };
 }
