@@ -25,8 +25,9 @@ WARMUP = float(os.environ.get('BENCH_WARMUP', '1'))
 PIN = os.environ.get('BENCH_PIN', '1') == '1'
 IDLE_CONNS = int(os.environ.get('BENCH_IDLE_CONNS', '9000'))
 CLK = os.sysconf('SC_CLK_TCK')
-TMP = os.environ.get('BENCH_TMP', '/tmp/routex-bench')
+TMP = os.environ.get('BENCH_TMP', '/tmp/l4bench')
 QUIET_WAIT = float(os.environ.get('BENCH_QUIET_WAIT', '30'))   # max s to wait for other processes to calm down
+CPU_PROF = os.environ.get('BENCH_CPU_PROF', '0') == '1'       # node --cpu-prof for the Node systems
 NOISE_RETRY = os.environ.get('BENCH_NOISE_RETRY', '1') == '1'    # rerun a case once if others used > 10 % CPU
 
 CASES = ['idle', 'iperf-1', 'iperf-8', 'rr-1', 'rr-100', 'crr-32', 'udp-1', 'udp-100']
@@ -62,8 +63,8 @@ def systems(outdir):
         'node-relay': node_cmd('node-relay.cjs'),
         'node-relay-x2': node_cmd('node-relay.cjs', {'WORKERS': '2'}),
         # RouteX as operators run it: the supervisor, which forks one worker for the one proxy file
-        'routex-off': dict(routex=routex.RouteX(REPO, 'off', ports, outdir), udp=True),
-        'routex-game': dict(routex=routex.RouteX(REPO, 'game', ports, outdir), udp=True),
+        'routex-off': dict(routex=routex.RouteX(REPO, 'off', ports, outdir, TMP), udp=True),
+        'routex-game': dict(routex=routex.RouteX(REPO, 'game', ports, outdir, TMP), udp=True),
     }
     # Any other proxy: BENCH_CUSTOM_CMD must listen on the proxy ports above.
     if os.environ.get('BENCH_CUSTOM_CMD'):
@@ -128,8 +129,17 @@ def foreign_ticks(exclude):
         f = tail.split()
         ppid = int(f[1])
         if p == 2 or ppid == 2 or ppid == me: continue      # kernel threads, our load generators
-        out[p] = (int(f[11]) + int(f[12]), head.split('(', 1)[1])
+        # utime+stime+cutime+cstime: children that ran and were reaped in between show up in the parent
+        out[p] = (int(f[11]) + int(f[12]) + int(f[13]) + int(f[14]), head.split('(', 1)[1])
     return out
+
+
+def foreign_used(f0, f1):
+    """[(ticks, name)] used between two foreign_ticks() snapshots, largest first. A process that
+    exited in between is counted through its parent's cutime, so its earlier ticks are taken off."""
+    used = [(v - f0.get(p, (0, ''))[0], name) for p, (v, name) in f1.items()]
+    used += [(-v, name) for p, (v, name) in f0.items() if p not in f1]
+    return sorted(used, reverse=True)
 
 
 def wait_quiet(exclude):
@@ -138,11 +148,19 @@ def wait_quiet(exclude):
     t0 = time.time()
     while True:
         a = foreign_ticks(exclude); time.sleep(0.5); b = foreign_ticks(exclude)
-        used = sum(v - a.get(p, (0, ''))[0] for p, (v, _) in b.items()) / CLK
+        used = sum(u for u, _ in foreign_used(a, b)) / CLK
         if used < 0.05:
             return round(time.time() - t0, 1)
         if time.time() - t0 > QUIET_WAIT:
             return None
+
+
+def cpu_idle_ticks(cpu):
+    for line in open('/proc/stat'):
+        if line.startswith(f'cpu{cpu} '):
+            f = line.split()
+            return int(f[4]) + int(f[5])      # idle + iowait
+    return 0
 
 
 def steal_ticks():
@@ -242,7 +260,7 @@ def run_case(case, sysname, proxy_pid, backends, udp_ok):
     env_w = dict(os.environ, L4B_WARMUP=str(WARMUP))
     c0, croot0, b0 = cpu_s(pids), cpu_s(pids[:1]), backends.cpu()
     excl = set(pids) | set(backends.pids())
-    f0, st0 = foreign_ticks(excl), steal_ticks()
+    f0, st0, idle0 = foreign_ticks(excl), steal_ticks(), cpu_idle_ticks(1)
     r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
     w0 = time.time()
     if case == 'idle':
@@ -305,11 +323,12 @@ def run_case(case, sysname, proxy_pid, backends, udp_ok):
         rec['proxy_root_cpu_s'] = round(cpu_s(pids[:1]) - croot0, 3)   # the supervisor/master alone
     rec['backend_cpu_s'] = round(backends.cpu() - b0, 3)
     f1 = foreign_ticks(excl | set(tree(proxy_pid) if proxy_pid else []))
-    used = sorted(((v - f0.get(p, (0, ''))[0], name) for p, (v, name) in f1.items()), reverse=True)
-    rec['other_cpu_s'] = round(sum(u for u, _ in used) / CLK, 3)
+    used = foreign_used(f0, f1)
+    rec['other_cpu_s'] = round(max(0, sum(u for u, _ in used)) / CLK, 3)
     if rec['other_cpu_s'] > 0.1 * (time.time() - w0):
         rec['other_top'] = [f'{n}:{u / CLK:.2f}s' for u, n in used[:3] if u > 0]
     rec['steal_s'] = round((steal_ticks() - st0) / CLK, 3)
+    rec['cpu1_idle_pct'] = round(100 * (cpu_idle_ticks(1) - idle0) / CLK / wall, 1)
     rec['client_cpu_s'] = round((r1.ru_utime + r1.ru_stime) - (r0.ru_utime + r0.ru_stime), 3)
     if pids and rec.get('value') and 'error' not in rec:
         if rec['unit'] == 'ops/s':      # proxy CPU per operation (warmup included in both terms)
@@ -340,13 +359,18 @@ def run_case_quiet(case, name, pid, backends, udp_ok):
 
 
 # ---------- one system ----------
-def start_system(name, spec, log):
+def start_system(name, spec, log, profdir=None):
     """Returns (proc, error)."""
     if spec.get('pre'):
         subprocess.run(spec['pre'], shell=True, check=True)
     rx = spec.get('routex')
     cmd = rx.cmd() if rx else spec['cmd']
     env = dict(os.environ, **spec.get('env', {}))
+    if profdir and cmd[0] == 'node':     # the supervisor's forked worker inherits the environment
+        os.makedirs(profdir, exist_ok=True)
+        env['NODE_OPTIONS'] = (env.get('NODE_OPTIONS', '') + ' --require ' +
+                               os.path.join(HERE, 'tools', 'cpu-prof-preload.cjs')).strip()
+        env['BENCH_PROF_DIR'] = profdir
     proc = subprocess.Popen(pin(1) + cmd, env=env, stdout=log, stderr=subprocess.STDOUT,
                             stdin=subprocess.DEVNULL, start_new_session=True)
     if rx and not rx.wait_ready(proc, float(os.environ.get('BENCH_START_TIMEOUT', '20'))):
@@ -357,6 +381,10 @@ def start_system(name, spec, log):
         return proc, 'proxy ports did not open' + (f' (exited rc={proc.returncode})' if proc.poll() is not None else '')
     time.sleep(0.5)
     return proc, None
+
+
+def outdir_of(logdir):
+    return os.path.dirname(logdir)
 
 
 def stop_system(spec, proc):
@@ -380,7 +408,8 @@ def run_system(name, spec, backends, cases, out, logdir, rnd):
     if spec:
         logpath = os.path.join(logdir, f'{name}-r{rnd + 1}.log')
         with open(logpath, 'w') as log:
-            proc, err = start_system(name, spec, log)
+            proc, err = start_system(name, spec, log, CPU_PROF and os.path.join(outdir_of(logdir), 'profiles',
+                                                                               f'{name}-r{rnd + 1}'))
         if err:
             print(f'!! {name} did not start: {err}; log: {logpath}', file=sys.stderr)
             tail = open(logpath, errors='replace').read()[-1500:]
@@ -397,20 +426,32 @@ def run_system(name, spec, backends, cases, out, logdir, rnd):
         if bad:
             print(f'!! {name}: not pinned to CPU 1: {bad}', file=sys.stderr)
     try:
+        known = set(tree(pid)) if pid else set()
         for case in cases:
-            if proc and proc.poll() is not None:
-                rec = dict(system=name, case=case, error=f'proxy exited rc={proc.returncode} before this case')
-            else:
-                rec = run_case_quiet(case, name, pid, backends, spec is None or spec.get('udp', True))
+            rec = run_case_quiet(case, name, pid, backends, spec is None or spec.get('udp', True))
             rec['round'] = rnd + 1
+            dead = False
             if pid:
                 rec['proxy_rss_mb'] = round(status_kb(tree(pid), 'VmRSS') / 1024, 1)
-                if proc.poll() is not None and 'error' not in rec:
-                    rec['error'] = f'proxy exited rc={proc.returncode} during this case'
+                now = set(tree(pid)) if proc.poll() is None else set()
+                if proc.poll() is not None:
+                    dead = True
+                    rec.setdefault('error', f'proxy exited rc={proc.returncode} during this case')
+                elif known - now:
+                    rec.setdefault('error', f'proxy child process(es) {sorted(known - now)} exited during this case '
+                                            f'(worker crash or restart?); now {sorted(now)}')
+                if dead or known - now:
+                    tail = open(logpath, errors='replace').read()[-1500:]
+                    print(f'!! {name}: {rec["error"]}; log {logpath}:\n   ' + tail.replace('\n', '\n   '),
+                          file=sys.stderr)
+                    rec['log_tail'] = tail[-500:]
+                known = now
             out.write(json.dumps(rec) + '\n'); out.flush()
             print(fmt(rec), flush=True)
             if not backends.alive():
                 raise RuntimeError('a backend (l4bench echo or iperf3 -s) died')
+            if dead:
+                break
             time.sleep(0.5)
     finally:
         if proc:

@@ -67,7 +67,8 @@ def summarize(recs, meta=None):
                  proxy_root_cpu_s=med([r.get('proxy_root_cpu_s') for r in rs]),
                  client_cpu_s=med([r.get('client_cpu_s') for r in rs]),
                  backend_cpu_s=med([r.get('backend_cpu_s') for r in rs]),
-                 other_cpu_s=med([r.get('other_cpu_s') for r in rs]))
+                 other_cpu_s=med([r.get('other_cpu_s') for r in rs]),
+                 cpu1_idle_pct=med([r.get('cpu1_idle_pct') for r in rs]))
         ck, cu = cpu_key(c)
         if ck:
             e['cpu_per_op'] = med([r.get(ck) for r in rs]); e['cpu_unit'] = cu
@@ -195,7 +196,7 @@ def render(sm):
         if udp: hdr += ['loss %']
         if c == 'idle': hdr += ['conns', 'RSS MiB', 'base MiB']
         if c.startswith('iperf'): hdr += ['retrans']
-        hdr += ['proxy CPU %', 'supervisor/master CPU s', 'client CPU s', 'backend CPU s', 'other procs CPU s']
+        hdr += ['proxy CPU %', 'supervisor/master CPU s', 'client CPU s', 'backend CPU s', 'other procs CPU s', 'CPU 1 idle %']
         for s in systems:
             e = res[s].get(c)
             if not e: continue
@@ -205,7 +206,7 @@ def render(sm):
             if c == 'idle': row += [f(e.get('established'), 0), f(e.get('rss_mb')), f(e.get('base_mb'))]
             if c.startswith('iperf'): row += [f(e.get('retransmits'), 0)]
             row += [f(e.get('proxy_cpu_pct'), 0), f(e.get('proxy_root_cpu_s'), 2), f(e.get('client_cpu_s'), 2),
-                    f(e.get('backend_cpu_s'), 2), f(e.get('other_cpu_s'), 2)]
+                    f(e.get('backend_cpu_s'), 2), f(e.get('other_cpu_s'), 2), f(e.get('cpu1_idle_pct'), 0)]
             rows.append(row)
         if rows:
             out.append(f"\n#### {c}: {LABEL.get(c, c)} ({units[c]})\n")

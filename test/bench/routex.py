@@ -2,7 +2,7 @@
 
 Profiles (see README.md):
   routex-off   API on, metrics/iptables/ACL off, log level warn, one proxy with draining only.
-  routex-game  global ACL (BENCH_ACL_RULES/2 deny rules) + proxy ACL (the other half), sticky
+  routex-game  global ACL (BENCH_ACL_RULES/2 deny /24s in 10.0.0.0/8) + proxy ACL (the other half, from 172.16.0.0/24 on), sticky
                least-conn with health checks every 2 s, bandwidth tracking with a 1 TiB daily
                quota, metrics to SQLite every 10 s, connection log off.
 The ACL rules deny private/CGNAT ranges that never appear in the bench (all traffic is 127.0.0.1),
@@ -45,13 +45,10 @@ def scalar(v):
     return json.dumps(v)
 
 
-def deny_rules(n, first_octets, tag):
-    """n deny rules for /24s inside the given /8s (never 127.0.0.0/8)."""
-    rules = []
-    for i in range(n):
-        a = first_octets[i // 65536 % len(first_octets)]
-        rules.append(dict(action='deny', cidr=f'{a}.{i // 256 % 256}.{i % 256}.0/24', comment=f'bench {tag} {i}'))
-    return rules
+def deny_rules(n, a, b, tag):
+    """n deny rules: consecutive /24s from a.b.0.0 on (10.0/16.. and 172.16/16..; never 127/8)."""
+    return [dict(action='deny', cidr=f'{a}.{(b + i // 256) % 256}.{i % 256}.0/24', comment=f'bench {tag} {i}')
+            for i in range(n)]
 
 
 def free_port():
@@ -67,7 +64,7 @@ def write_configs(profile, d, ports):
         metrics=dict(enabled=False),
         iptables=dict(enabled=False),
         acl=dict(enabled=False),
-        logging=dict(level='warn', format='text', output='stdout'),
+        logging=dict(level=os.environ.get('BENCH_ROUTEX_LOG_LEVEL', 'warn'), format='text', output='stdout'),
     )
     p = {
         'name': 'bench', 'enabled': True,
@@ -78,13 +75,13 @@ def write_configs(profile, d, ports):
     }
     if profile == 'game':
         n_global = ACL_RULES // 2
-        g['acl'] = dict(enabled=True, default_action='allow', rules=deny_rules(n_global, [10], 'global'))
+        g['acl'] = dict(enabled=True, default_action='allow', rules=deny_rules(n_global, 10, 0, 'global'))
         g['metrics'] = dict(enabled=True, retention_hours=168, flush_interval_seconds=10,
                             sqlite_path=os.path.join(d, 'metrics.db'))
         p['load_balancing'] = dict(algorithm='least-conn', sticky_sessions=True, sticky_ttl=3600,
                                    health_check=dict(interval='2s', timeout='1s'))
         p['acl'] = dict(enabled=True, default_action='allow',
-                        rules=deny_rules(ACL_RULES - n_global, [172, 100, 192], 'proxy'))
+                        rules=deny_rules(ACL_RULES - n_global, 172, 16, 'proxy'))
         p['bandwidth'] = dict(enabled=True, daily_limit=1099511627776, suspend_on_limit=True)
         p['logging'] = dict(log_connections=False)
     os.makedirs(os.path.join(d, 'proxies'), exist_ok=True)
@@ -98,14 +95,15 @@ def write_configs(profile, d, ports):
 class RouteX:
     """Start/stop hooks used by bench.py for the routex-* systems."""
 
-    def __init__(self, repo, profile, ports, keep_dir=None):
-        self.repo, self.profile, self.ports = repo, profile, ports
+    def __init__(self, repo, profile, ports, keep_dir=None, tmp='/tmp/l4bench'):
+        self.repo, self.profile, self.ports, self.tmp = repo, profile, ports, tmp
         self.keep_dir = keep_dir
         self.dir = None
         self.api_port = None
 
     def cmd(self):
-        self.dir = tempfile.mkdtemp(prefix=f'routex-bench-{self.profile}-')
+        os.makedirs(self.tmp, exist_ok=True)
+        self.dir = tempfile.mkdtemp(prefix=f'rx-{self.profile}-', dir=self.tmp)
         self.api_port = write_configs(self.profile, self.dir, self.ports)
         if self.keep_dir:      # a copy of the generated config next to the results
             dst = os.path.join(self.keep_dir, f'routex-{self.profile}-config')

@@ -41,7 +41,7 @@ test('TCP: 50 concurrent clients all get their own bytes back', async (t) => {
     }),
   );
   assert.equal(results.filter(Boolean).length, 50);
-  assert.equal(backend.accepted, 50);
+  assert.equal(backend.served, 50);
 });
 
 test('UDP: 20 client ports make 20 sessions and every client gets its replies', async (t) => {

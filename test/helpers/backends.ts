@@ -3,8 +3,10 @@ import net from 'node:net';
 
 export interface TcpBackend {
   port: number;
-  /** Connections accepted so far. */
+  /** Connections accepted so far (health probes included). */
   accepted: number;
+  /** Connections that sent at least one byte (health probes send none). */
+  served: number;
   /** Sockets currently open on the backend side. */
   readonly sockets: Set<net.Socket>;
   close(): Promise<void>;
@@ -16,12 +18,13 @@ export interface TcpBackend {
  */
 export async function startTcpBackend(options: { greeting?: string; host?: string; port?: number } = {}): Promise<TcpBackend> {
   const sockets = new Set<net.Socket>();
-  const backend = { port: 0, accepted: 0, sockets } as TcpBackend;
+  const backend = { port: 0, accepted: 0, served: 0, sockets } as TcpBackend;
   const server = net.createServer({ allowHalfOpen: true }, (socket) => {
     backend.accepted++;
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
     socket.on('error', () => undefined);
+    socket.once('data', () => backend.served++);
     if (options.greeting !== undefined) socket.write(options.greeting);
     socket.pipe(socket);
   });
