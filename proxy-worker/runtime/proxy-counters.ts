@@ -13,6 +13,8 @@ export class ProxyCounters {
   udpSessionsOpened = 0;
   udpSessionsClosed = 0;
   noHealthyUpstream = 0;
+  deniedByAcl = 0;
+  refusedSuspended = 0;
   udpDropped = 0;
   activeTcp = 0;
   activeUdpSessions = 0;
@@ -26,6 +28,8 @@ export class ProxyCounters {
       udpSessionsOpened: this.udpSessionsOpened,
       udpSessionsClosed: this.udpSessionsClosed,
       noHealthyUpstream: this.noHealthyUpstream,
+      deniedByAcl: this.deniedByAcl,
+      refusedSuspended: this.refusedSuspended,
       udpDropped: this.udpDropped,
       activeTcp: this.activeTcp,
       activeUdpSessions: this.activeUdpSessions,
@@ -39,6 +43,7 @@ export class ProxyCounters {
     };
     this.bytesIn = this.bytesOut = this.tcpOpened = this.tcpClosed = 0;
     this.udpSessionsOpened = this.udpSessionsClosed = this.noHealthyUpstream = this.udpDropped = 0;
+    this.deniedByAcl = this.refusedSuspended = 0;
     return report;
   }
 }

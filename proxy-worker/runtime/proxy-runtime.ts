@@ -13,6 +13,7 @@ import type { RelayHost } from '../listeners/relay-host.js';
 import { ProxyCounters } from './proxy-counters.js';
 import { TimeoutSweeper } from './timeout-sweeper.js';
 import { ThrottledWarning } from './throttled-warning.js';
+import { Admission, type DenyReason } from './admission.js';
 import type { WorkerLogger } from './worker-logger.js';
 
 /** How long a starting worker keeps retrying a port its predecessor is still releasing. */
@@ -24,6 +25,7 @@ const BIND_RETRY_MS = 3000;
  */
 export class ProxyRuntime implements RelayHost, UdpSessionHost {
   readonly counters = new ProxyCounters();
+  readonly admission = new Admission();
   pool: Pool;
   readonly relays = new Map<number, TcpRelay>();
   readonly sessions = new Map<number, UdpSession>();
@@ -222,6 +224,12 @@ export class ProxyRuntime implements RelayHost, UdpSessionHost {
   }
 
   private readonly acceptTcp = (socket: net.Socket, spec: ListenerSpec, client: ClientAddress): void => {
+    const denied = this.admission.check(client.ip);
+    if (denied !== null) {
+      this.refuse(denied, 'tcp', client.ip, spec.port);
+      socket.destroy();
+      return;
+    }
     const upstream = this.pool.pick(spec.group, client.ip);
     if (upstream === undefined) {
       this.counters.noHealthyUpstream++;
@@ -246,6 +254,11 @@ export class ProxyRuntime implements RelayHost, UdpSessionHost {
     }
     const spec = listener.spec;
     const clientIp = normalizeIp(clientAddress);
+    const denied = this.admission.check(clientIp);
+    if (denied !== null) {
+      this.refuse(denied, 'udp', clientIp, spec.port);
+      return undefined;
+    }
     const upstream = this.pool.pick(spec.group, clientIp);
     if (upstream === undefined) {
       this.counters.udpDropped++;
@@ -261,6 +274,14 @@ export class ProxyRuntime implements RelayHost, UdpSessionHost {
     }
     return session;
   };
+
+  private refuse(reason: DenyReason, protocol: 'tcp' | 'udp', clientIp: string, listenerPort: number): void {
+    if (reason === 'acl') this.counters.deniedByAcl++;
+    else this.counters.refusedSuspended++;
+    if (this.config.logging.logConnections) {
+      this.logger.info(reason === 'acl' ? 'connection denied by acl' : 'connection refused, proxy suspended', { protocol, client: clientIp, listener: listenerPort });
+    }
+  }
 
   private logClose(message: string, conn: TcpRelay | UdpSession, reason: string, protocol: 'tcp' | 'udp'): void {
     const info = conn.info();

@@ -30,6 +30,10 @@ export interface CounterReport {
   udpSessionsClosed: number;
   /** TCP connections closed at accept because no upstream of their group was healthy. */
   noHealthyUpstream: number;
+  /** New connections/sessions refused by the global or proxy ACL. */
+  deniedByAcl: number;
+  /** New connections/sessions refused while the proxy is suspended. */
+  refusedSuspended: number;
   /** Datagrams dropped: no healthy upstream for a new session, session cap, full pre-connect queue. */
   udpDropped: number;
   activeTcp: number;

@@ -22,6 +22,8 @@ export class ProxyStats {
   tcpConnectionsTotal = 0;
   udpSessionsTotal = 0;
   noHealthyUpstreamTotal = 0;
+  deniedByAclTotal = 0;
+  refusedSuspendedTotal = 0;
   udpDroppedTotal = 0;
   readonly upstreams = new Map<string, UpstreamTotals>();
   /** Levels per worker pid: a draining predecessor and its successor can both hold connections. */
@@ -33,6 +35,8 @@ export class ProxyStats {
     this.tcpConnectionsTotal += report.tcpOpened;
     this.udpSessionsTotal += report.udpSessionsOpened;
     this.noHealthyUpstreamTotal += report.noHealthyUpstream;
+    this.deniedByAclTotal += report.deniedByAcl;
+    this.refusedSuspendedTotal += report.refusedSuspended;
     this.udpDroppedTotal += report.udpDropped;
     this.levels.set(pid, { activeTcp: report.activeTcp, activeUdpSessions: report.activeUdpSessions });
     for (const u of report.upstreams) {

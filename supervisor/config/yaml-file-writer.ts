@@ -1,0 +1,34 @@
+import { randomBytes } from 'node:crypto';
+import { readFile, rename, unlink, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import YAML from 'yaml';
+
+/**
+ * Writes a file atomically: a temp file in the same folder, then a rename over the target, so a
+ * reader (or the watcher) never sees half a file. The temp name starts with a dot and does not
+ * end in .yaml, so the proxies watcher ignores it.
+ */
+export async function writeFileAtomic(file: string, text: string): Promise<void> {
+  const temp = path.join(path.dirname(file), `.${path.basename(file)}.${randomBytes(4).toString('hex')}.tmp`);
+  try {
+    await writeFile(temp, text, { mode: 0o644 });
+    await rename(temp, file);
+  } catch (error) {
+    await unlink(temp).catch(() => undefined);
+    throw error;
+  }
+}
+
+/**
+ * Edits a YAML file in place through the `yaml` Document API, which keeps the operator's
+ * comments, key order and layout for everything the edit does not touch. `edit` may throw to
+ * abort; nothing is written then. Returns the new text.
+ */
+export async function editYamlFile(file: string, edit: (doc: YAML.Document) => void): Promise<string> {
+  const doc = YAML.parseDocument(await readFile(file, 'utf8'));
+  if (doc.errors.length > 0) throw new Error(`${file} is not valid YAML: ${doc.errors[0]!.message}`);
+  edit(doc);
+  const text = doc.toString();
+  await writeFileAtomic(file, text);
+  return text;
+}
