@@ -36,6 +36,16 @@ def cpu_key(case):
     return 'proxy_cpu_us_per_op', 'µs/op'
 
 
+def proc_name(cmd):
+    parts = cmd.split() or ['?']
+    if parts[0].endswith(':') and len(parts) > 1:          # "nginx: worker process"
+        return parts[1]
+    if os.path.basename(parts[0]) == 'node':
+        args = [a for a in parts[1:] if not a.startswith('-')]
+        return os.path.basename(args[0]) if args else 'node'
+    return os.path.basename(parts[0])
+
+
 def summarize(recs, meta=None):
     by = defaultdict(list); systems = []; cases = []; ends = defaultdict(list); problems = []
     for r in recs:
@@ -97,7 +107,8 @@ def summarize(recs, meta=None):
         ratios[f'{a}/{b}'] = row; cpu_ratios[f'{a}/{b}'] = crow
     end = {s: dict(rss_mb=med([e.get('rss_mb') for e in es]), hwm_mb=med([e.get('hwm_mb') for e in es]),
                    stop_s=med([e.get('stop_s') for e in es]),
-                   unclean_stops=sum(1 for e in es if e.get('stop_clean') is not True))
+                   unclean_stops=sum(1 for e in es if e.get('stop_clean') is not True),
+                   procs_last=', '.join(f"{proc_name(p['cmd'])} {p['rss_mb']:.0f}" for p in es[-1].get('procs', [])))
            for s, es in ends.items()}
     for s, es in ends.items():
         for e in es:
@@ -214,8 +225,9 @@ def render(sm):
 
     if sm['end']:
         out.append('\n### Proxy process tree at the end of each run (median over rounds)\n')
-        out += table(['system', 'RSS MiB', 'peak RSS (VmHWM, summed) MiB', 'stop s', 'unclean stops'],
-                     [[s, f(e['rss_mb']), f(e['hwm_mb']), f(e['stop_s'], 2), str(e['unclean_stops'])]
+        out += table(['system', 'RSS MiB', 'peak RSS (VmHWM, summed) MiB', 'stop s', 'unclean stops',
+                      'RSS MiB per process (last round)'],
+                     [[s, f(e['rss_mb']), f(e['hwm_mb']), f(e['stop_s'], 2), str(e['unclean_stops']), e['procs_last']]
                       for s, e in sm['end'].items()])
     if sm['problems']:
         out.append('\n### Problems seen\n')
