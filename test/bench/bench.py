@@ -13,6 +13,7 @@ sys.dont_write_bytecode = True
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.abspath(os.path.join(HERE, '..', '..'))
+ROUTEX_DIR = os.path.abspath(os.environ.get('BENCH_ROUTEX_DIR') or REPO)   # where dist/supervisor/cli.js is
 sys.path.insert(0, HERE)
 import report, routex   # noqa: E402
 
@@ -26,7 +27,8 @@ PIN = os.environ.get('BENCH_PIN', '1') == '1'
 IDLE_CONNS = int(os.environ.get('BENCH_IDLE_CONNS', '9000'))
 CLK = os.sysconf('SC_CLK_TCK')
 TMP = os.environ.get('BENCH_TMP', '/tmp/l4bench')
-QUIET_WAIT = float(os.environ.get('BENCH_QUIET_WAIT', '30'))   # max s to wait for other processes to calm down
+QUIET_WAIT = float(os.environ.get('BENCH_QUIET_WAIT', '15'))   # max s to wait for other processes to calm down
+QUIET_BUDGET = [float(os.environ.get('BENCH_QUIET_BUDGET', '600'))]   # ... and in all, per run
 CPU_PROF = os.environ.get('BENCH_CPU_PROF', '0') == '1'       # node --cpu-prof for the Node systems
 NOISE_RETRY = os.environ.get('BENCH_NOISE_RETRY', '1') == '1'    # rerun a case once if others used > 10 % CPU
 
@@ -63,8 +65,8 @@ def systems(outdir):
         'node-relay': node_cmd('node-relay.cjs'),
         'node-relay-x2': node_cmd('node-relay.cjs', {'WORKERS': '2'}),
         # RouteX as operators run it: the supervisor, which forks one worker for the one proxy file
-        'routex-off': dict(routex=routex.RouteX(REPO, 'off', ports, outdir, TMP), udp=True),
-        'routex-game': dict(routex=routex.RouteX(REPO, 'game', ports, outdir, TMP), udp=True),
+        'routex-off': dict(routex=routex.RouteX(ROUTEX_DIR, 'off', ports, outdir, TMP), udp=True),
+        'routex-game': dict(routex=routex.RouteX(ROUTEX_DIR, 'game', ports, outdir, TMP), udp=True),
     }
     # Any other proxy: BENCH_CUSTOM_CMD must listen on the proxy ports above.
     if os.environ.get('BENCH_CUSTOM_CMD'):
@@ -146,13 +148,16 @@ def wait_quiet(exclude):
     """Wait (at most QUIET_WAIT s) until processes outside the bench use < 10 % of a core over 0.5 s.
     Returns the seconds waited, or None if it never got quiet."""
     t0 = time.time()
-    while True:
-        a = foreign_ticks(exclude); time.sleep(0.5); b = foreign_ticks(exclude)
-        used = sum(u for u, _ in foreign_used(a, b)) / CLK
-        if used < 0.05:
-            return round(time.time() - t0, 1)
-        if time.time() - t0 > QUIET_WAIT:
-            return None
+    try:
+        while True:
+            a = foreign_ticks(exclude); time.sleep(0.5); b = foreign_ticks(exclude)
+            used = sum(u for u, _ in foreign_used(a, b)) / CLK
+            if used < 0.05:
+                return round(time.time() - t0, 1)
+            if time.time() - t0 > min(QUIET_WAIT, QUIET_BUDGET[0]):
+                return None
+    finally:
+        QUIET_BUDGET[0] -= time.time() - t0
 
 
 def cpu_idle_ticks(cpu):
@@ -525,14 +530,19 @@ def main():
     for c in cases:
         if c not in CASES: sys.exit(f'unknown case {c}; known: {", ".join(CASES)}')
     if any(allsys[n] and allsys[n].get('routex') for n in names) and \
-            not os.path.exists(os.path.join(REPO, 'dist', 'supervisor', 'cli.js')):
-        sys.exit('dist/supervisor/cli.js is missing: run `npm run build` (run.sh does it)')
+            not os.path.exists(os.path.join(ROUTEX_DIR, 'dist', 'supervisor', 'cli.js')):
+        sys.exit(f'{ROUTEX_DIR}/dist/supervisor/cli.js is missing: run `npm run build` (run.sh does it)')
     prepare()
     logdir = os.path.join(outdir, 'logs')
     os.makedirs(logdir, exist_ok=True)
     git = subprocess.run(['git', '-C', REPO, 'rev-parse', '--short', 'HEAD'], capture_output=True, text=True).stdout.strip()
+    if ROUTEX_DIR != REPO:
+        git = f"{os.path.basename(ROUTEX_DIR)} (exported; bench from {git})"
+    elif subprocess.run(['git', '-C', REPO, 'status', '--porcelain', '--', 'supervisor', 'proxy-worker', 'shared'],
+                        capture_output=True, text=True).stdout.strip():
+        git += '+dirty'       # RouteX built from a work tree with uncommitted changes
     meta = dict(secs=SECS, warmup=WARMUP, pin=PIN, idle_conns=IDLE_CONNS, rounds=a.rounds, systems=names,
-                cases=cases, acl_rules=routex.ACL_RULES, git=git, node=subprocess.run(
+                cases=cases, acl_rules=routex.ACL_RULES, git=git, routex_dir=ROUTEX_DIR, node=subprocess.run(
                     ['node', '--version'], capture_output=True, text=True).stdout.strip(),
                 nproc=os.cpu_count(), loadavg_at_start=open('/proc/loadavg').read().split()[:3], started=time.strftime('%Y-%m-%dT%H:%M:%S'))
     json.dump(meta, open(os.path.join(outdir, 'meta.json'), 'w'), indent=1)

@@ -61,7 +61,20 @@ if [[ ! -x "$HERE/bin/l4bench" || "$HERE/src/l4bench.c" -nt "$HERE/bin/l4bench" 
 fi
 
 # ---------- RouteX ----------
-if has routex; then
+# BENCH_ROUTEX_REF=<commit|branch>: bench that commit, exported (git archive) and built under
+# ${BENCH_TMP:-/tmp/l4bench}/routex-<sha>, instead of this work tree (which may hold edits in progress).
+if has routex && [[ -n "${BENCH_ROUTEX_REF:-}" ]]; then
+  sha=$(git rev-parse --short "$BENCH_ROUTEX_REF^{commit}")
+  export BENCH_ROUTEX_DIR="${BENCH_TMP:-/tmp/l4bench}/routex-$sha"
+  if [[ ! -f $BENCH_ROUTEX_DIR/dist/supervisor/cli.js ]]; then
+    echo "bench: exporting and building RouteX $sha in $BENCH_ROUTEX_DIR"
+    [[ -d node_modules ]] || npm ci --no-audit --no-fund
+    rm -rf "$BENCH_ROUTEX_DIR" && mkdir -p "$BENCH_ROUTEX_DIR"
+    git archive "$sha" | tar -x -C "$BENCH_ROUTEX_DIR"
+    ln -s "$REPO/node_modules" "$BENCH_ROUTEX_DIR/node_modules"
+    (cd "$BENCH_ROUTEX_DIR" && npm run build --silent) || { echo "bench: build of $sha failed" >&2; exit 1; }
+  fi
+elif has routex; then
   [[ -d node_modules ]] || npm ci --no-audit --no-fund
   cli=dist/supervisor/cli.js
   stale=
