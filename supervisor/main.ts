@@ -4,6 +4,7 @@ import { Logger } from './logging/logger.js';
 import { Supervisor } from './supervisor.js';
 import { assertSafeApiExposure } from './api/api-exposure.js';
 import { VERSION } from './version.js';
+import { notifyReady, notifyStopping } from './systemd/sd-notify.js';
 
 /**
  * Runs the supervisor until SIGTERM/SIGINT. Resolves with the exit code: 0 after a clean drain,
@@ -38,6 +39,7 @@ export async function runSupervisor(globalFile: string, proxiesDir: string): Pro
         return;
       }
       stopping = true;
+      void notifyStopping(logger);
       void supervisor.shutdown(signal).then(() => resolve(0));
     };
     process.on('SIGTERM', stop);
@@ -56,6 +58,8 @@ export async function runSupervisor(globalFile: string, proxiesDir: string): Pro
     await logger.close();
     return 1;
   }
+  const running = supervisor.fleet.list().filter((c) => c.state === 'running').length;
+  await notifyReady(logger, `${running} proxies running`);
   const code = await stopped;
   await logger.close();
   if (code !== 0) {

@@ -22,6 +22,10 @@ export interface SupervisorOptions {
   proxies?: Record<string, string>;
   /** Proxy names to wait for until they are running (default: none beyond the API being up). */
   waitForRunning?: string[];
+  /** Environment additions (e.g. NOTIFY_SOCKET). NOTIFY_SOCKET is never inherited from the test runner. */
+  env?: Record<string, string>;
+  /** The API port to use (default: a free one picked here). */
+  apiPort?: number;
 }
 
 export interface ApiResponse<T = any> {
@@ -92,13 +96,16 @@ export class SupervisorProcess {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'routex-e2e-'));
     const proxiesDir = path.join(dir, 'proxies');
     mkdirSync(proxiesDir);
-    const apiPort = await freePort();
+    const apiPort = options.apiPort ?? (await freePort());
     const globalFile = path.join(dir, 'global.yaml');
     const globalText = options.globalYaml?.replaceAll('{{API_PORT}}', String(apiPort)) ?? defaultGlobalYaml(apiPort, options.globalExtra);
     writeFileSync(globalFile, globalText);
     for (const [file, yaml] of Object.entries(options.proxies ?? {})) writeFileSync(path.join(proxiesDir, file), yaml);
+    const env = { ...process.env, ...options.env };
+    if (options.env?.['NOTIFY_SOCKET'] === undefined) delete env['NOTIFY_SOCKET'];
     const child = spawn(process.execPath, [CLI, '--config', globalFile, '--proxies', proxiesDir], {
       cwd: dir,
+      env,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const supervisor = new SupervisorProcess(dir, globalFile, proxiesDir, apiPort, child);
