@@ -44,6 +44,9 @@ export class Supervisor {
   }
 
   async start(): Promise<void> {
+    // Watch first: a file written while the first workers start is then picked up by a reload
+    // queued behind the initial one, never missed.
+    await this.watcher.start();
     if (this.global.api.enabled) {
       this.api = new ApiServer(this.apiContext(), this.global.api);
       await this.api.start();
@@ -51,7 +54,6 @@ export class Supervisor {
     }
     const report = await this.reload('start');
     await Promise.all(this.fleet.list().map((c) => c.settled(START_SETTLE_MS)));
-    await this.watcher.start();
     const running = this.fleet.list().filter((c) => c.state === 'running').length;
     if (report.started.length === 0) this.logger.warn('no enabled proxy configs found, nothing to proxy', { dir: this.paths.proxiesDir });
     this.logger.info('routex started', { proxies: running, invalid: report.invalid.length });
@@ -115,6 +117,7 @@ export class Supervisor {
       logger: this.logger.child({ component: 'api' }),
       startedAt: this.startedAt,
       global: () => this.global,
+      proxiesDir: () => this.paths.proxiesDir,
       reload: () => this.reload('api'),
     };
   }

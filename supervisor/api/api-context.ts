@@ -10,6 +10,8 @@ export interface ApiContext {
   readonly logger: Logger;
   readonly startedAt: Date;
   global(): GlobalConfig;
+  /** Absolute path of the proxies folder. */
+  proxiesDir(): string;
   /** Re-reads the proxies folder and applies what changed. */
   reload(): Promise<ReconcileReport>;
 }

@@ -12,6 +12,13 @@ export class ApiError extends Error {
   }
 }
 
+const BODY_ERROR_CODES: Record<string, string> = {
+  'entity.parse.failed': 'ERR_BODY_INVALID_JSON',
+  'entity.too.large': 'ERR_BODY_TOO_LARGE',
+  'encoding.unsupported': 'ERR_BODY_ENCODING',
+  'charset.unsupported': 'ERR_BODY_ENCODING',
+};
+
 export const notFound: RequestHandler = (req, _res, next) => {
   next(new ApiError(404, 'ERR_NOT_FOUND', `no route for ${req.method} ${req.path}`));
 };
@@ -25,9 +32,11 @@ export function errorHandler(onUnexpected: (error: unknown) => void): ErrorReque
     }
     const status = (error as { status?: unknown }).status;
     if (typeof status === 'number' && status >= 400 && status < 500) {
-      // body-parser and friends: malformed JSON, body too large, bad encoding.
+      // body-parser: malformed JSON, body too large, bad encoding.
       const type = String((error as { type?: unknown }).type ?? 'request.invalid');
-      res.status(status).json({ error: { code: `ERR_REQUEST_${type.replace(/\W+/g, '_').toUpperCase()}`, message: (error as Error).message } });
+      const code = BODY_ERROR_CODES[type] ?? `ERR_REQUEST_${type.replace(/\W+/g, '_').toUpperCase()}`;
+      const message = type === 'entity.parse.failed' ? `invalid JSON body: ${(error as Error).message}` : (error as Error).message;
+      res.status(status).json({ error: { code, message } });
       return;
     }
     onUnexpected(error);

@@ -5,22 +5,44 @@ import https from 'node:https';
 import type { ApiConfig } from '../../shared/config/resolved-types.js';
 import type { ApiContext } from './api-context.js';
 import { errorHandler, notFound } from './api-error.js';
+import { cors, requestLog } from './middleware.js';
+import { ProxyFileService } from './proxy-file-service.js';
+import { RouteRegistry } from './route-registry.js';
+import { connectionRoutes } from './routes/connection-routes.js';
 import { healthRoutes } from './routes/health-routes.js';
+import { openApiRoutes } from './routes/openapi-routes.js';
+import { proxyLifecycleRoutes } from './routes/proxy-lifecycle-routes.js';
 import { proxyRoutes } from './routes/proxy-routes.js';
+import { systemRoutes } from './routes/system-routes.js';
 import { upstreamRoutes } from './routes/upstream-routes.js';
 
 export class ApiStartError extends Error {
   readonly code = 'ERR_API_START';
 }
 
-function buildApp(ctx: ApiContext, config: ApiConfig): express.Express {
+/** Every route of the API, each concern registering its own. */
+export function registerRoutes(ctx: ApiContext): RouteRegistry {
+  const routes = new RouteRegistry(ctx.keyring);
+  const files = new ProxyFileService(ctx);
+  healthRoutes(routes);
+  systemRoutes(routes, ctx);
+  proxyRoutes(routes, ctx, files);
+  proxyLifecycleRoutes(routes, ctx, files);
+  connectionRoutes(routes, ctx);
+  upstreamRoutes(routes, ctx);
+  openApiRoutes(routes);
+  return routes;
+}
+
+export function buildApp(ctx: ApiContext, config: ApiConfig): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
+  app.use(requestLog(ctx.logger));
+  app.use(cors(config.corsOrigins));
   app.use(express.json({ limit: config.maxBodyBytes }));
-  app.use(healthRoutes());
-  app.use(proxyRoutes(ctx));
-  app.use(upstreamRoutes(ctx));
+  app.use(express.text({ limit: config.maxBodyBytes, type: ['application/yaml', 'application/x-yaml', 'text/yaml', 'text/x-yaml', 'text/plain'] }));
+  app.use(registerRoutes(ctx).router());
   app.use(notFound);
   app.use(errorHandler((error) => ctx.logger.error('api handler failed', { error: String((error as Error)?.stack ?? error) })));
   return app;

@@ -114,19 +114,30 @@ export class ProxyController {
     this.spawn();
   }
 
-  /** Stops the proxy. `drain` lets live connections finish within the drain timeout. */
+  /**
+   * Stops the proxy: `drain` lets live connections finish within the drain timeout, `now` closes
+   * them. Resolves as soon as the listeners are closed (the ports are free); the state becomes
+   * `finalState` once the worker has exited (see `allExited`).
+   */
   async stop(mode: 'drain' | 'now', finalState: 'stopped' | 'disabled' = 'stopped'): Promise<void> {
     this.stopping = true;
     this.cancelRestart();
     const worker = this.worker;
-    if (worker !== null) {
-      this.state = 'stopping';
-      const timeoutMs = mode === 'drain' && this.config !== null ? drainTimeoutOf(this.config) : 0;
-      void this.retire(worker, timeoutMs);
+    if (worker === null) {
+      this.state = finalState;
+      this.listeners = [];
+      return;
     }
-    await this.allExited();
-    this.state = finalState;
-    this.listeners = [];
+    this.state = 'stopping';
+    const timeoutMs = mode === 'drain' && this.config !== null ? drainTimeoutOf(this.config) : 0;
+    const released = this.retire(worker, timeoutMs);
+    void this.allExited().then(() => {
+      if (this.stopping && this.worker === null) {
+        this.state = finalState;
+        this.listeners = [];
+      }
+    });
+    await released;
   }
 
   markInvalid(issues: ConfigIssue[]): void {

@@ -22,6 +22,8 @@ export interface ReconcileReport {
  */
 export class ProxyFleet {
   private readonly controllers = new Map<string, ProxyController>();
+  /** Controllers whose file is gone but whose worker may still be draining. */
+  private readonly removed = new Set<ProxyController>();
 
   constructor(
     private readonly logger: Logger,
@@ -49,7 +51,9 @@ export class ProxyFleet {
       this.controllers.delete(file);
       if (controller.name !== undefined) report.stopped.push(controller.name);
       this.logger.info('proxy file removed, stopping', { proxy: controller.displayName, file });
+      this.removed.add(controller);
       stops.push(controller.stop('drain'));
+      void controller.allExited().then(() => this.removed.delete(controller));
     }
     const issuesByFile = this.crossFileIssues(files);
     const applies: { file: ProxyFile; config: ProxyConfig; controller: ProxyController }[] = [];
@@ -86,8 +90,11 @@ export class ProxyFleet {
     return report;
   }
 
+  /** Drains every proxy and resolves once every worker process has exited. */
   async stopAll(): Promise<void> {
-    await Promise.all(this.list().map((c) => c.stop('drain')));
+    const controllers = [...this.list(), ...this.removed];
+    await Promise.all(controllers.map((c) => c.stop('drain')));
+    await Promise.all(controllers.map((c) => c.allExited()));
   }
 
   private controllerFor(file: string): ProxyController {

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import https from 'node:https';
 import { mkdtempSync, renameSync, rmSync, unlinkSync, writeFileSync, mkdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -12,6 +13,7 @@ export const CLI = path.join(REPO_ROOT, 'dist/supervisor/cli.js');
 export const ADMIN_KEY = 'test-admin-key-0123456789';
 export const READ_KEY = 'test-read-key-0123456789';
 export const METRICS_KEY = 'test-metrics-key-0123456789';
+export const PROXIES_KEY = 'test-proxies-key-0123456789';
 
 export interface SupervisorOptions {
   /** Extra top-level YAML appended to the generated global.yaml (e.g. a `defaults:` block). */
@@ -26,6 +28,19 @@ export interface SupervisorOptions {
   env?: Record<string, string>;
   /** The API port to use (default: a free one picked here). */
   apiPort?: number;
+  /** The API serves HTTPS (api.tls): readiness is polled over TLS, without verifying the cert. */
+  https?: boolean;
+}
+
+function httpsStatus(port: number, urlPath: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    https
+      .get({ host: '127.0.0.1', port, path: urlPath, rejectUnauthorized: false }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      })
+      .on('error', reject);
+  });
 }
 
 export interface ApiResponse<T = any> {
@@ -49,6 +64,9 @@ function defaultGlobalYaml(apiPort: number, extra = ''): string {
     - key: "${METRICS_KEY}"
       label: "prometheus"
       permissions: ["metrics:read"]
+    - key: "${PROXIES_KEY}"
+      label: "inventory"
+      permissions: ["proxies:read"]
 metrics:
   enabled: false
 iptables:
@@ -112,7 +130,8 @@ export class SupervisorProcess {
     try {
       await waitFor('the API to answer /api/health', async () => {
         if (supervisor.exitCode !== null) throw new Error(`supervisor exited with ${supervisor.exitCode}: ${supervisor.stderr}`);
-        return (await supervisor.api('GET', '/api/health')).status === 200;
+        const status = options.https ? await httpsStatus(apiPort, '/api/health') : (await supervisor.api('GET', '/api/health')).status;
+        return status === 200;
       }, { timeoutMs: 15_000 });
       for (const name of options.waitForRunning ?? []) await supervisor.waitForState(name, 'running');
     } catch (error) {

@@ -1,17 +1,20 @@
-import { Router } from 'express';
+import { Type } from '@sinclair/typebox';
 import type { UpstreamInfo } from '../../../shared/ipc/protocol.js';
 import type { ApiContext } from '../api-context.js';
 import { askWorker, runningWorker } from '../proxy-lookup.js';
 import { parseUpstreamSelector } from '../upstream-selector.js';
+import { param, type RouteRegistry } from '../route-registry.js';
+import { ErrorBody, ProxyName } from '../schemas/common-schemas.js';
+import { UpstreamView } from '../schemas/proxy-schemas.js';
 
-function upstreamView(u: UpstreamInfo) {
+export function upstreamView(u: UpstreamInfo) {
   return {
     ip: u.ip,
     port: u.port,
     weight: u.weight,
     healthy: u.healthy,
     probe_healthy: u.probeHealthy,
-    manual_state: u.manuallyEjected ? 'ejected' : null,
+    manual_state: u.manuallyEjected ? ('ejected' as const) : null,
     active_connections: u.activeConnections,
     total_connections: u.totalConnections,
     consecutive_failures: u.consecutiveFailures,
@@ -22,27 +25,56 @@ function upstreamView(u: UpstreamInfo) {
   };
 }
 
-/** Upstream health and manual eject/readmit, answered live by the proxy's worker. */
-export function upstreamRoutes(ctx: ApiContext): Router {
-  const router = Router();
-  const read = ctx.keyring.require('proxies:read');
-  const admin = ctx.keyring.require('*');
+const NAME = { description: 'Proxy name.', schema: ProxyName };
+const NOT_FOUND = { description: 'No such proxy.', schema: ErrorBody };
+const NOT_RUNNING = { description: 'The proxy exists but is not running.', schema: ErrorBody };
 
-  router.get('/api/proxies/:name/upstreams', read, async (req, res) => {
-    const worker = runningWorker(ctx, String(req.params.name));
-    const upstreams = await askWorker(worker.query('upstreams.list', {}));
-    res.json(upstreams.map(upstreamView));
+/** Upstream health and manual eject/readmit, answered live by the proxy's worker. */
+export function upstreamRoutes(routes: RouteRegistry, ctx: ApiContext): void {
+  routes.add({
+    method: 'get',
+    path: '/api/proxies/:name/upstreams',
+    scope: 'proxies:read',
+    tag: 'upstreams',
+    summary: 'Each upstream with its health, manual state, connections and last probe',
+    params: { name: NAME },
+    responses: { 200: { description: 'In config order.', schema: Type.Array(UpstreamView) }, 404: NOT_FOUND, 409: NOT_RUNNING },
+    handler: async (req, res) => {
+      const worker = runningWorker(ctx, param(req, 'name'));
+      res.json((await askWorker(worker.query('upstreams.list', {}))).map(upstreamView));
+    },
   });
 
   for (const action of ['eject', 'readmit'] as const) {
-    router.post(`/api/proxies/:name/upstreams/:upstream/${action}`, admin, async (req, res) => {
-      const selector = parseUpstreamSelector(String(req.params.upstream));
-      const worker = runningWorker(ctx, String(req.params.name));
-      const { affected } = await askWorker(worker.query(`upstream.${action}`, selector));
-      ctx.logger.info(`upstream ${action} requested`, { proxy: req.params.name, upstream: req.params.upstream, affected, by: res.locals.apiKeyLabel });
-      res.json({ status: action === 'eject' ? 'ejected' : 'readmitted', targets_affected: affected });
+    routes.add({
+      method: 'post',
+      path: `/api/proxies/:name/upstreams/:upstream/${action}`,
+      scope: '*',
+      tag: 'upstreams',
+      summary:
+        action === 'eject'
+          ? 'Takes upstreams out of rotation until a manual readmit, whatever probes say'
+          : 'Lifts a manual eject; the upstream counts as healthy until probes say otherwise',
+      params: {
+        name: NAME,
+        upstream: { description: 'An IP (every upstream with it), or one upstream as ip:port or [ipv6]:port.', schema: Type.String() },
+      },
+      responses: {
+        200: {
+          description: 'How many upstreams matched.',
+          schema: Type.Object({ status: Type.Literal(action === 'eject' ? 'ejected' : 'readmitted'), targets_affected: Type.Integer() }, { additionalProperties: false }),
+        },
+        400: { description: 'Not an IP or ip:port.', schema: ErrorBody },
+        404: NOT_FOUND,
+        409: NOT_RUNNING,
+      },
+      handler: async (req, res) => {
+        const selector = parseUpstreamSelector(param(req, 'upstream'));
+        const worker = runningWorker(ctx, param(req, 'name'));
+        const { affected } = await askWorker(worker.query(`upstream.${action}`, selector));
+        ctx.logger.info(`upstream ${action} requested`, { proxy: param(req, 'name'), upstream: param(req, 'upstream'), affected, by: res.locals.apiKeyLabel });
+        res.json({ status: action === 'eject' ? 'ejected' : 'readmitted', targets_affected: affected });
+      },
     });
   }
-
-  return router;
 }

@@ -27,5 +27,6 @@ export function proxyView(controller: ProxyController) {
     bytes_out: stats.bytesOut,
     no_healthy_upstream_total: stats.noHealthyUpstreamTotal,
     udp_dropped_total: stats.udpDroppedTotal,
+    denied_by_acl_total: stats.deniedByAclTotal,
   };
 }

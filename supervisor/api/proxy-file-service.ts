@@ -1,0 +1,106 @@
+import { existsSync } from 'node:fs';
+import { readFile, unlink } from 'node:fs/promises';
+import path from 'node:path';
+import YAML from 'yaml';
+import type { ProxyConfig } from '../../shared/config/resolved-types.js';
+import type { ConfigIssue } from '../../shared/config/errors.js';
+import { checkProxySet } from '../../shared/config/check-proxy-set.js';
+import { editYamlFile, writeFileAtomic } from '../config/yaml-file-writer.js';
+import { syncDocument } from '../config/yaml-document-sync.js';
+import type { ProxyController } from '../workers/proxy-controller.js';
+import type { ApiContext } from './api-context.js';
+import { ApiError } from './api-error.js';
+import { findProxy } from './proxy-lookup.js';
+import { rejectInvalid, type ProxyBody } from './proxy-body.js';
+
+/** How long a write waits for a started worker to report ready before answering. */
+const SETTLE_MS = 10_000;
+
+/**
+ * Config changes through the API: every change is validated like a file (plus the cross-file
+ * checks against the other proxies), written to the proxy's YAML file atomically — keeping the
+ * operator's comments where the file exists — and then applied by one reload. The watcher sees
+ * the write too, finds the resolved config unchanged, and does nothing.
+ */
+export class ProxyFileService {
+  constructor(private readonly ctx: ApiContext) {}
+
+  /** Problems of `config` against every other proxy (names, colliding listeners). */
+  crossFileIssues(file: string, config: ProxyConfig): ConfigIssue[] {
+    const others = this.ctx.fleet
+      .list()
+      .filter((c) => c.file !== file && c.config !== null)
+      .map((c) => ({ file: c.file, config: c.config! }));
+    return checkProxySet([...others, { file, config }]).filter((issue) => issue.file === file);
+  }
+
+  async create(body: ProxyBody): Promise<ProxyController> {
+    const config = this.validOrThrow(body);
+    if (this.ctx.fleet.byName(config.name) !== undefined) throw new ApiError(409, 'ERR_PROXY_EXISTS', `a proxy named "${config.name}" already exists`);
+    const file = path.join(this.ctx.proxiesDir(), `${config.name}.yaml`);
+    if (existsSync(file)) throw new ApiError(409, 'ERR_PROXY_FILE_EXISTS', `${file} already exists`);
+    this.rejectConflicts(file, config);
+    await writeFileAtomic(file, body.yaml);
+    return this.applied(file);
+  }
+
+  async replace(name: string, body: ProxyBody): Promise<ProxyController> {
+    const controller = findProxy(this.ctx, name);
+    const config = this.validOrThrow(body);
+    if (config.name !== name) {
+      throw new ApiError(400, 'ERR_CONFIG_INVALID', `name must stay "${name}" (rename by creating a new proxy and deleting this one)`, {
+        errors: [{ path: 'name', message: `must be "${name}"` }],
+      });
+    }
+    this.rejectConflicts(controller.file, config);
+    await editYamlFile(controller.file, (doc) => syncDocument(doc, body.raw!));
+    return this.applied(controller.file);
+  }
+
+  async remove(name: string): Promise<string> {
+    const controller = findProxy(this.ctx, name);
+    await unlink(controller.file);
+    await this.ctx.reload();
+    return controller.file;
+  }
+
+  async setEnabled(name: string, enabled: boolean): Promise<ProxyController> {
+    const controller = findProxy(this.ctx, name);
+    if (enabled && controller.config !== null) this.rejectConflicts(controller.file, { ...controller.config, enabled: true });
+    await editYamlFile(controller.file, (doc) => {
+      doc.set('enabled', enabled);
+    });
+    return this.applied(controller.file);
+  }
+
+  async readFile(controller: ProxyController): Promise<{ text: string; raw: unknown }> {
+    const text = await readFile(controller.file, 'utf8');
+    let raw: unknown = null;
+    try {
+      raw = YAML.parse(text);
+    } catch {
+      /* shown as text only */
+    }
+    return { text, raw };
+  }
+
+  private validOrThrow(body: ProxyBody): ProxyConfig {
+    if (body.issues.length > 0 || body.config === undefined || body.raw === undefined) rejectInvalid(body.issues);
+    return body.config;
+  }
+
+  private rejectConflicts(file: string, config: ProxyConfig): void {
+    const issues = this.crossFileIssues(file, config);
+    if (issues.length === 0) return;
+    throw new ApiError(409, 'ERR_PROXY_CONFLICT', issues.map((i) => i.message).join('; '), { errors: issues.map((i) => ({ path: i.path, message: i.message })) });
+  }
+
+  /** Reloads, then waits for the proxy's worker to settle so the answer shows its real state. */
+  private async applied(file: string): Promise<ProxyController> {
+    await this.ctx.reload();
+    const controller = this.ctx.fleet.byFile(file);
+    if (controller === undefined) throw new ApiError(500, 'ERR_INTERNAL', `${file} was written but not loaded`);
+    await controller.settled(SETTLE_MS);
+    return controller;
+  }
+}

@@ -1,0 +1,109 @@
+import { Type } from '@sinclair/typebox';
+import { ConfigProblem, NullableTimestamp } from './common-schemas.js';
+
+const Listener = Type.Object(
+  { ip: Type.String(), port: Type.Integer(), protocol: Type.Union([Type.Literal('tcp'), Type.Literal('udp')]) },
+  { additionalProperties: false },
+);
+
+export const ProxyState = Type.Union(
+  ['starting', 'running', 'backoff', 'failed', 'stopping', 'stopped', 'disabled', 'invalid'].map((s) => Type.Literal(s)),
+  { description: 'starting, running, backoff (restart scheduled after a crash), failed (start failed, retrying), stopping, stopped, disabled (enabled: false) or invalid (the file has errors and nothing runs).' },
+);
+
+export const ProxySummary = Type.Object(
+  {
+    name: Type.String(),
+    description: Type.String(),
+    enabled: Type.Boolean(),
+    state: ProxyState,
+    running: Type.Boolean(),
+    pid: Type.Union([Type.Integer(), Type.Null()]),
+    config_path: Type.String({ description: 'Absolute path of the YAML file.' }),
+    protocol: Type.Union([Type.String(), Type.Null()]),
+    origin_ports: Type.Array(Type.Integer()),
+    listeners: Type.Array(Listener, { description: 'Listeners bound by the running worker.' }),
+    restarts: Type.Integer({ description: 'Worker restarts since the supervisor started.' }),
+    started_at: NullableTimestamp,
+    last_error: Type.Union([Type.Object({ message: Type.String(), at: Type.String() }, { additionalProperties: false }), Type.Null()]),
+    config_errors: Type.Array(ConfigProblem, { description: 'Problems in the file on disk; a running proxy keeps its last good config meanwhile.' }),
+    active_connections: Type.Integer({ description: 'Open TCP connections plus UDP sessions.' }),
+    active_tcp_connections: Type.Integer(),
+    active_udp_sessions: Type.Integer(),
+    total_connections: Type.Integer({ description: 'TCP connections and UDP sessions opened since the supervisor started.' }),
+    bytes_in: Type.Integer({ description: 'Client → upstream bytes since the supervisor started.' }),
+    bytes_out: Type.Integer({ description: 'Upstream → client bytes since the supervisor started.' }),
+    no_healthy_upstream_total: Type.Integer(),
+    udp_dropped_total: Type.Integer(),
+    denied_by_acl_total: Type.Integer(),
+  },
+  { additionalProperties: false },
+);
+
+export const ProxyConfigView = Type.Object(
+  {
+    name: Type.String(),
+    config_path: Type.String(),
+    config: Type.Unknown({ description: 'The file as JSON, YAML keys unchanged (what the operator wrote).' }),
+    resolved: Type.Unknown({ description: 'The resolved config the worker runs (defaults merged, durations in ms).' }),
+    yaml: Type.String({ description: 'The file\'s text, comments included.' }),
+  },
+  { additionalProperties: false },
+);
+
+export const ValidationReport = Type.Object(
+  {
+    valid: Type.Boolean(),
+    errors: Type.Array(ConfigProblem),
+    warnings: Type.Array(ConfigProblem),
+  },
+  { additionalProperties: false },
+);
+
+export const ReloadReport = Type.Object(
+  {
+    status: Type.Literal('reloaded'),
+    started: Type.Array(Type.String()),
+    reconfigured: Type.Array(Type.String()),
+    restarted: Type.Array(Type.String()),
+    stopped: Type.Array(Type.String()),
+    unchanged: Type.Array(Type.String()),
+    failed: Type.Array(Type.Object({ file: Type.String(), errors: Type.Array(ConfigProblem) }, { additionalProperties: false })),
+  },
+  { additionalProperties: false },
+);
+
+export const ConnectionView = Type.Object(
+  {
+    id: Type.Integer(),
+    protocol: Type.Union([Type.Literal('tcp'), Type.Literal('udp')]),
+    src_ip: Type.String(),
+    src_port: Type.Integer(),
+    listener_port: Type.Integer(),
+    upstream: Type.String({ description: 'Upstream IP.' }),
+    upstream_port: Type.Integer(),
+    bytes_in: Type.Integer(),
+    bytes_out: Type.Integer(),
+    started_at: Type.String({ format: 'date-time' }),
+  },
+  { additionalProperties: false },
+);
+
+export const UpstreamView = Type.Object(
+  {
+    ip: Type.String(),
+    port: Type.Integer(),
+    weight: Type.Integer(),
+    healthy: Type.Boolean({ description: 'What the balancer uses: probes pass and no manual eject holds.' }),
+    probe_healthy: Type.Boolean(),
+    manual_state: Type.Union([Type.Literal('ejected'), Type.Null()]),
+    active_connections: Type.Integer(),
+    total_connections: Type.Integer(),
+    consecutive_failures: Type.Integer(),
+    consecutive_passes: Type.Integer(),
+    last_probe_at: NullableTimestamp,
+    last_probe_latency_ms: Type.Union([Type.Number(), Type.Null()]),
+    last_probe_error: Type.Union([Type.String(), Type.Null()]),
+  },
+  { additionalProperties: false },
+);
