@@ -10,6 +10,14 @@ export interface UdpListenerOptions {
   writeBufferBytes: number;
 }
 
+/**
+ * Replies go to the address a datagram came from, always an IP literal. dgram would still run
+ * it through dns.lookup and a nextTick per datagram; answering synchronously sends at once.
+ */
+type LookupCallback = (err: Error | null, address: string, family: number) => void;
+const literalLookup4 = (address: string, _family: unknown, callback: LookupCallback): void => callback(null, address, 4);
+const literalLookup6 = (address: string, _family: unknown, callback: LookupCallback): void => callback(null, address, 6);
+
 /** Opens a session for a client's first datagram, or returns undefined to drop it. */
 export type UdpSessionOpener = (listener: UdpListener, clientAddress: string, clientPort: number) => UdpSession | undefined;
 
@@ -27,7 +35,8 @@ export class UdpListener implements UdpReplier {
     private readonly options: UdpListenerOptions,
     private readonly openSession: UdpSessionOpener,
   ) {
-    this.socket = dgram.createSocket({ type: isIPv6(spec.ip) ? 'udp6' : 'udp4', reuseAddr: false });
+    const v6 = isIPv6(spec.ip);
+    this.socket = dgram.createSocket({ type: v6 ? 'udp6' : 'udp4', reuseAddr: false, lookup: v6 ? literalLookup6 : literalLookup4 });
     this.socket.on('message', this.onDatagram);
     this.socket.on('error', () => {
       // A send error towards one client must not take the listener down.

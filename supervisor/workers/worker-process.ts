@@ -42,7 +42,11 @@ export class WorkerProcess extends EventEmitter<WorkerProcessEvents> {
   private nextQueryId = 1;
   private readonly pending = new Map<number, PendingQuery>();
 
-  constructor(proxyName: string, execArgv: string[] = []) {
+  /**
+   * Workers get the supervisor's Node flags (so `node --cpu-prof routex` profiles them too),
+   * except debugger flags, whose port only one process can hold.
+   */
+  constructor(proxyName: string, execArgv: string[] = process.execArgv.filter((flag) => !flag.startsWith('--inspect'))) {
     super();
     this.child = fork(WORKER_ENTRY, [proxyName], {
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
