@@ -22,6 +22,9 @@ export function checkProxy(proxy: Proxy, defaults: GlobalDefaults, ctx: CheckCon
   checkBalancing(proxy, defaults, ctx);
   checkRateLimits(proxy.rate_limits, proxy.protocol, ctx);
   checkL7(proxy.l7_protection, ctx);
+  if (ctx.clean('tls.passthrough') && !proxy.tls.passthrough) {
+    ctx.error('tls.passthrough', 'RouteX does not terminate TLS; encrypted bytes are always passed through, so this must be true');
+  }
   warnAboutUnusedSettings(proxy, ctx);
 }
 

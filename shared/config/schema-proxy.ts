@@ -103,7 +103,7 @@ export const ProxyFileSchema = Type.Object(
     ),
     tls: Block(
       {
-        passthrough: Flag('RouteX never terminates TLS: encrypted bytes are forwarded as they are (kept for compatibility).', true),
+        passthrough: Flag('RouteX never terminates TLS: encrypted bytes are forwarded as they are. Must be true (false, i.e. termination, is refused as unsupported).', true),
         sni_routing: Flag('Routing by TLS SNI host name: planned, not implemented yet (true only gives a warning).', false),
       },
       'TLS passthrough.',

@@ -238,3 +238,13 @@ describe('proxy checks: l7_protection', () => {
     ]);
   });
 });
+
+describe('proxy checks: tls', () => {
+  it('refuses tls.passthrough: false, since RouteX never terminates TLS', () => {
+    assert.equal(
+      onlyIssue(parseProxy({ tls: { passthrough: false } })),
+      'tls.passthrough: RouteX does not terminate TLS; encrypted bytes are always passed through, so this must be true',
+    );
+    assert.deepEqual(parseProxy({ tls: { passthrough: true } }).issues, []);
+  });
+});
