@@ -7,5 +7,6 @@ export function resolveAcl(acl: Filled<GlobalFile>['acl']): AclConfig {
     enabled: acl.enabled,
     defaultAction: acl.default_action,
     rules: acl.rules.map((rule) => ({ action: rule.action, cidr: rule.cidr.trim(), comment: rule.comment })),
+    closeExistingOnDeny: acl.close_existing_on_deny,
   };
 }

@@ -21,6 +21,8 @@ export interface AclConfig {
   enabled: boolean;
   defaultAction: AclAction;
   rules: AclRule[];
+  /** When a new ACL arrives, close live connections/sessions of clients it denies. */
+  closeExistingOnDeny: boolean;
 }
 
 /** One listening socket: bind address + port + transport. */

@@ -15,12 +15,17 @@ export const AclRuleSchema = Type.Object(
 
 const defaultAction = Choice(ACL_ACTIONS, 'What happens to a client that no rule matches: allow (blacklist mode) or deny (whitelist mode).', 'allow');
 const rules = List(AclRuleSchema, 'Rules checked in order; the first whose cidr contains the client decides.', []);
+const closeExistingOnDeny = Flag(
+  'When the ACL changes (file edit, reload or API), live connections and UDP sessions of clients it now denies are closed at once; false leaves them running and only refuses new ones.',
+  true,
+);
 
 export const GlobalAclSchema = Block(
   {
     enabled: Flag('Turns the global ACL on; it is checked before every proxy\'s own ACL, and a deny here is final.', false),
     default_action: Type.Optional(defaultAction),
     rules,
+    close_existing_on_deny: closeExistingOnDeny,
   },
   'Access control for every proxy, checked first.',
 );
@@ -30,6 +35,7 @@ export const ProxyAclSchema = Block(
     enabled: Flag('Turns this proxy\'s ACL on (an addition to the spec; set false to keep the rules but not apply them).', true),
     default_action: Type.Optional(defaultAction),
     rules,
+    close_existing_on_deny: closeExistingOnDeny,
   },
   'Access control for this proxy, checked after the global ACL.',
 );

@@ -85,7 +85,7 @@ test('bad bodies answer 400 naming the field, and nothing reaches the disk', asy
 
 test('validate answers like routex check, including clashes with existing proxies', async (t) => {
   const port = await freePort();
-  const sup = await SupervisorProcess.start({ proxies: { 'a.yaml': proxyYaml({ name: 'a', originPorts: [port], destPorts: [await freePort()] }) } });
+  const sup = await SupervisorProcess.start({ proxies: { 'a.yaml': proxyYaml({ name: 'a', originPorts: [port], destPorts: [await freePort()] }) }, waitForRunning: ['a'] });
   t.after(() => sup.stop());
   const ok = await sup.api('POST', '/api/proxies/validate', { key: ADMIN_KEY, rawBody: proxyYaml({ name: 'b', originPorts: [await freePort()], destPorts: [1] }), contentType: 'application/yaml' });
   assert.deepEqual(ok.body, { valid: true, errors: [], warnings: [] });

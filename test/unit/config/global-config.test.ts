@@ -17,7 +17,7 @@ describe('global.yaml defaults', () => {
     assert.equal(config.defaults.udpSessionMs, 60_000);
     assert.equal(config.defaults.udpMaxSessions, 20_000);
     assert.equal(config.iptables.chainPrefix, 'ROUTEX');
-    assert.deepEqual(config.acl, { enabled: false, defaultAction: 'allow', rules: [] });
+    assert.deepEqual(config.acl, { enabled: false, defaultAction: 'allow', rules: [], closeExistingOnDeny: true });
     assert.equal(config.logging.level, 'info');
   });
 
@@ -155,7 +155,12 @@ describe('global.yaml metrics, defaults, acl, logging', () => {
 
   it('resolves global ACL rules with an empty comment by default', () => {
     const config = globalConfig('acl:\n  enabled: true\n  default_action: deny\n  rules:\n    - {action: allow, cidr: 192.168.0.0/16}\n');
-    assert.deepEqual(config.acl, { enabled: true, defaultAction: 'deny', rules: [{ action: 'allow', cidr: '192.168.0.0/16', comment: '' }] });
+    assert.deepEqual(config.acl, { enabled: true, defaultAction: 'deny', rules: [{ action: 'allow', cidr: '192.168.0.0/16', comment: '' }], closeExistingOnDeny: true });
+  });
+
+  it('reads close_existing_on_deny (on unless said otherwise)', () => {
+    assert.equal(globalConfig('acl:\n  close_existing_on_deny: false\n').acl.closeExistingOnDeny, false);
+    assert.equal(onlyIssue(parseGlobal('acl:\n  close_existing_on_deny: "no"\n')), 'acl.close_existing_on_deny: must be true or false (write false, not "no")');
   });
 
   it('suggests the lowercase spelling of a keyword', () => {

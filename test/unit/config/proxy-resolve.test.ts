@@ -13,7 +13,7 @@ describe('proxy resolution: defaults', () => {
     assert.deepEqual(config.balancing, { algorithm: 'round-robin', stickySessions: false, stickyTtlMs: 3_600_000 });
     assert.deepEqual(config.draining, { enabled: true, timeoutMs: 30_000 });
     assert.deepEqual(config.tls, { passthrough: true, sniRouting: false });
-    assert.deepEqual(config.acl, { enabled: true, defaultAction: 'allow', rules: [] });
+    assert.deepEqual(config.acl, { enabled: true, defaultAction: 'allow', rules: [], closeExistingOnDeny: true });
     assert.deepEqual(config.metadata, { tags: [], owner: '' });
     assert.equal(config.description, '');
     assert.equal(config.l7.enabled, false);
@@ -95,7 +95,7 @@ acl:
   it('copies the network block and the global ACL', () => {
     const config = validProxy({}, global);
     assert.equal(config.network.tcpNodelay, false);
-    assert.deepEqual(config.globalAcl, { enabled: true, defaultAction: 'allow', rules: [{ action: 'deny', cidr: '192.168.0.0/16', comment: '' }] });
+    assert.deepEqual(config.globalAcl, { enabled: true, defaultAction: 'allow', rules: [{ action: 'deny', cidr: '192.168.0.0/16', comment: '' }], closeExistingOnDeny: true });
   });
 });
 
