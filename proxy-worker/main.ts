@@ -17,7 +17,7 @@ let runtime: ProxyRuntime | null = null;
 let reportTimer: NodeJS.Timeout | null = null;
 
 function reportCounters(): void {
-  if (runtime !== null) send({ type: 'counters.reported', counters: runtime.counters.takeReport(runtime.pool) });
+  if (runtime !== null) send({ type: 'counters.reported', counters: runtime.counters.takeReport(runtime.pool, runtime.acl.takeCounts()) });
 }
 
 function errorPayload(error: unknown): { code: string; message: string } {

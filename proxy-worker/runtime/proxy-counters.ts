@@ -1,4 +1,5 @@
 import type { CounterReport } from '../../shared/ipc/protocol.js';
+import type { AclCounts } from '../../shared/acl/acl-counts.js';
 import type { Pool } from '../balancer/pool.js';
 
 /**
@@ -19,7 +20,7 @@ export class ProxyCounters {
   activeTcp = 0;
   activeUdpSessions = 0;
 
-  takeReport(pool: Pool): CounterReport {
+  takeReport(pool: Pool, acl: AclCounts): CounterReport {
     const report: CounterReport = {
       bytesIn: this.bytesIn,
       bytesOut: this.bytesOut,
@@ -29,6 +30,7 @@ export class ProxyCounters {
       udpSessionsClosed: this.udpSessionsClosed,
       noHealthyUpstream: this.noHealthyUpstream,
       deniedByAcl: this.deniedByAcl,
+      acl,
       refusedSuspended: this.refusedSuspended,
       udpDropped: this.udpDropped,
       activeTcp: this.activeTcp,

@@ -14,6 +14,7 @@ import { ProxyCounters } from './proxy-counters.js';
 import { TimeoutSweeper } from './timeout-sweeper.js';
 import { ThrottledWarning } from './throttled-warning.js';
 import { Admission, type DenyReason } from './admission.js';
+import { AclEnforcer } from './acl-enforcer.js';
 import type { WorkerLogger } from './worker-logger.js';
 
 /** How long a starting worker keeps retrying a port its predecessor is still releasing. */
@@ -26,6 +27,7 @@ const BIND_RETRY_MS = 3000;
 export class ProxyRuntime implements RelayHost, UdpSessionHost {
   readonly counters = new ProxyCounters();
   readonly admission = new Admission();
+  readonly acl = new AclEnforcer(this.admission);
   pool: Pool;
   readonly relays = new Map<number, TcpRelay>();
   readonly sessions = new Map<number, UdpSession>();
@@ -45,6 +47,7 @@ export class ProxyRuntime implements RelayHost, UdpSessionHost {
     private readonly notify: (message: WorkerMessage) => void = () => undefined,
   ) {
     this.pool = new Pool(config);
+    this.acl.apply(config);
     this.sweeper = new TimeoutSweeper(this);
     this.noUpstreamWarning = new ThrottledWarning(logger, 'no healthy upstream, connection refused');
     this.sessionCapWarning = new ThrottledWarning(logger, 'udp session cap reached, datagram dropped');
@@ -62,9 +65,14 @@ export class ProxyRuntime implements RelayHost, UdpSessionHost {
     return this.config.listeners.map(({ ip, port, protocol }) => ({ ip, port, protocol }));
   }
 
-  /** Applies a config with the same listener set; live connections are not touched. */
+  /**
+   * Applies a config with the same listener set. Live connections are not touched, except those
+   * of clients a changed ACL now denies (when it says `close_existing_on_deny`).
+   */
   reconfigure(config: ProxyConfig): void {
+    const previous = this.config;
     this.config = config;
+    if (this.acl.apply(config, previous)) this.closeDeniedByAcl();
     this.pool = new Pool(config, this.pool);
     this.logger.level = config.logging.level;
     this.sweeper.restart();
@@ -173,6 +181,14 @@ export class ProxyRuntime implements RelayHost, UdpSessionHost {
     this.counters.activeUdpSessions--;
     this.counters.udpSessionsClosed++;
     if (this.config.logging.logConnections) this.logClose('udp session closed', session, reason, 'udp');
+  }
+
+  private closeDeniedByAcl(): void {
+    const live: [string, { close(reason: string): void }][] = [];
+    for (const relay of this.relays.values()) live.push([relay.clientAddress.ip, { close: (reason) => relay.destroy(reason) }]);
+    for (const session of this.sessions.values()) live.push([session.clientIp, { close: (reason) => session.end(reason) }]);
+    const closed = this.acl.closeDenied(live);
+    if (closed > 0) this.logger.info('connections closed by acl change', { connections: closed });
   }
 
   /** UDP-only proxies have nothing a TCP probe could check; their upstreams stay healthy. */

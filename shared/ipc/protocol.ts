@@ -2,6 +2,7 @@
 // Node's built-in fork channel (`process.send` / `child.on('message')`), which serialises these
 // plain objects. Commands are imperative (`proxy.start`), facts past tense (`worker.ready`).
 import type { ProxyConfig, LogLevel } from '../config/resolved-types.js';
+import type { AclCounts } from '../acl/acl-counts.js';
 
 export interface ListenerStatus {
   ip: string;
@@ -32,6 +33,8 @@ export interface CounterReport {
   noHealthyUpstream: number;
   /** New connections/sessions refused by the global or proxy ACL. */
   deniedByAcl: number;
+  /** Per-layer allowed/denied decisions and per-rule hits (deltas). */
+  acl: AclCounts;
   /** New connections/sessions refused while the proxy is suspended. */
   refusedSuspended: number;
   /** Datagrams dropped: no healthy upstream for a new session, session cap, full pre-connect queue. */

@@ -1,5 +1,6 @@
 import type { CounterReport } from '../../shared/ipc/protocol.js';
 import { formatHostPort } from '../../shared/host-port.js';
+import { AclStats } from './acl-stats.js';
 
 export interface UpstreamTotals {
   ip: string;
@@ -26,6 +27,7 @@ export class ProxyStats {
   refusedSuspendedTotal = 0;
   udpDroppedTotal = 0;
   readonly upstreams = new Map<string, UpstreamTotals>();
+  readonly acl = new AclStats();
   /** Levels per worker pid: a draining predecessor and its successor can both hold connections. */
   private readonly levels = new Map<number, { activeTcp: number; activeUdpSessions: number }>();
 
@@ -36,6 +38,7 @@ export class ProxyStats {
     this.udpSessionsTotal += report.udpSessionsOpened;
     this.noHealthyUpstreamTotal += report.noHealthyUpstream;
     this.deniedByAclTotal += report.deniedByAcl;
+    this.acl.record(report.acl);
     this.refusedSuspendedTotal += report.refusedSuspended;
     this.udpDroppedTotal += report.udpDropped;
     this.levels.set(pid, { activeTcp: report.activeTcp, activeUdpSessions: report.activeUdpSessions });
