@@ -119,6 +119,8 @@ export class Supervisor {
       global: () => this.global,
       proxiesDir: () => this.paths.proxiesDir,
       reload: () => this.reload('api'),
+      globalFile: () => this.paths.globalFile,
+      reloadGlobal: () => this.reload('api', true),
     };
   }
 }

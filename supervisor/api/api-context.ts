@@ -14,4 +14,8 @@ export interface ApiContext {
   proxiesDir(): string;
   /** Re-reads the proxies folder and applies what changed. */
   reload(): Promise<ReconcileReport>;
+  /** Absolute path of global.yaml. */
+  globalFile(): string;
+  /** Re-reads global.yaml, then the proxies folder, and applies what changed (as SIGHUP does). */
+  reloadGlobal(): Promise<ReconcileReport>;
 }

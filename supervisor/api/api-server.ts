@@ -5,9 +5,11 @@ import https from 'node:https';
 import type { ApiConfig } from '../../shared/config/resolved-types.js';
 import type { ApiContext } from './api-context.js';
 import { errorHandler, notFound } from './api-error.js';
+import { AclFileService } from './acl-file-service.js';
 import { cors, requestLog } from './middleware.js';
 import { ProxyFileService } from './proxy-file-service.js';
 import { RouteRegistry } from './route-registry.js';
+import { aclRoutes } from './routes/acl-routes.js';
 import { connectionRoutes } from './routes/connection-routes.js';
 import { healthRoutes } from './routes/health-routes.js';
 import { openApiRoutes } from './routes/openapi-routes.js';
@@ -30,6 +32,7 @@ export function registerRoutes(ctx: ApiContext): RouteRegistry {
   proxyLifecycleRoutes(routes, ctx, files);
   connectionRoutes(routes, ctx);
   upstreamRoutes(routes, ctx);
+  aclRoutes(routes, ctx, new AclFileService(ctx));
   openApiRoutes(routes);
   return routes;
 }

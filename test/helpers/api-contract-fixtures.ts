@@ -75,5 +75,21 @@ export async function contractFixtures({ sup, backendPort, freePort }: FixtureWo
     { operation: 'PUT /api/proxies/{name}', method: 'PUT', order: 10, expect: 200, path: async () => '/api/proxies/gamma', request: async () => ({ body: { ...gamma(gammaPort), description: 'updated' } }) },
     { operation: 'POST /api/reload', method: 'POST', order: 11, expect: 200, path: async () => '/api/reload' },
     { operation: 'DELETE /api/proxies/{name}', method: 'DELETE', order: 12, expect: 200, path: async () => '/api/proxies/gamma' },
+    ...aclFixtures(),
   ];
+}
+
+/** The ACL routes, global and per proxy (on `alpha`), with a rule that touches no test client. */
+function aclFixtures(): Fixture[] {
+  const rule = { action: 'deny', cidr: '192.0.2.0/24', comment: 'TEST-NET-1' };
+  return [
+    { base: '/api/acl/global', doc: '/api/acl/global', order: 13 },
+    { base: '/api/acl/proxy/alpha', doc: '/api/acl/proxy/{name}', order: 18 },
+  ].flatMap(({ base, doc, order }): Fixture[] => [
+    read(`GET ${doc}`, base, (b) => assert.equal(typeof b.enabled, 'boolean')),
+    { operation: `PATCH ${doc}`, method: 'PATCH', order, expect: 200, path: async () => base, request: async () => ({ body: { default_action: 'allow' } }) },
+    { operation: `POST ${doc}/rules`, method: 'POST', order: order + 1, expect: 200, path: async () => `${base}/rules`, request: async () => ({ body: rule }), check: (b) => assert.equal(b.acl.rules.at(-1).cidr, rule.cidr) },
+    { operation: `PUT ${doc}/rules`, method: 'PUT', order: order + 2, expect: 200, path: async () => `${base}/rules`, request: async () => ({ body: [rule, { ...rule, cidr: '198.51.100.0/24' }] }), check: (b) => assert.equal(b.count, 2) },
+    { operation: `DELETE ${doc}/rules`, method: 'DELETE', order: order + 3, expect: 200, path: async () => `${base}/rules?cidr=198.51.100.0/24`, check: (b) => assert.equal(b.removed, 1) },
+  ]);
 }

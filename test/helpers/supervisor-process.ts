@@ -30,6 +30,8 @@ export interface SupervisorOptions {
   apiPort?: number;
   /** The API serves HTTPS (api.tls): readiness is polled over TLS, without verifying the cert. */
   https?: boolean;
+  /** A folder of an earlier run (global.yaml + proxies/), used as it is: nothing is written. See `restart`. */
+  dir?: string;
 }
 
 function httpsStatus(port: number, urlPath: string): Promise<number> {
@@ -83,6 +85,8 @@ export class SupervisorProcess {
   readonly logLines: string[] = [];
   stderr = '';
   exitCode: number | null = null;
+  /** Set by `restart`: the folder now belongs to the next supervisor. */
+  private handedOver = false;
   private exited: Promise<number | null>;
 
   private constructor(
@@ -111,14 +115,16 @@ export class SupervisorProcess {
   }
 
   static async start(options: SupervisorOptions = {}): Promise<SupervisorProcess> {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'routex-e2e-'));
+    const dir = options.dir ?? mkdtempSync(path.join(os.tmpdir(), 'routex-e2e-'));
     const proxiesDir = path.join(dir, 'proxies');
-    mkdirSync(proxiesDir);
     const apiPort = options.apiPort ?? (await freePort());
     const globalFile = path.join(dir, 'global.yaml');
-    const globalText = options.globalYaml?.replaceAll('{{API_PORT}}', String(apiPort)) ?? defaultGlobalYaml(apiPort, options.globalExtra);
-    writeFileSync(globalFile, globalText);
-    for (const [file, yaml] of Object.entries(options.proxies ?? {})) writeFileSync(path.join(proxiesDir, file), yaml);
+    if (options.dir === undefined) {
+      mkdirSync(proxiesDir);
+      const globalText = options.globalYaml?.replaceAll('{{API_PORT}}', String(apiPort)) ?? defaultGlobalYaml(apiPort, options.globalExtra);
+      writeFileSync(globalFile, globalText);
+      for (const [file, yaml] of Object.entries(options.proxies ?? {})) writeFileSync(path.join(proxiesDir, file), yaml);
+    }
     const env = { ...process.env, ...options.env };
     if (options.env?.['NOTIFY_SOCKET'] === undefined) delete env['NOTIFY_SOCKET'];
     const child = spawn(process.execPath, [CLI, '--config', globalFile, '--proxies', proxiesDir], {
@@ -237,7 +243,17 @@ export class SupervisorProcess {
         await this.exited;
       }
     }
-    rmSync(this.dir, { recursive: true, force: true });
+    if (!this.handedOver) rmSync(this.dir, { recursive: true, force: true });
     return this.exitCode;
+  }
+
+  /**
+   * Stops this supervisor and starts a new one on the same files and API port, as an operator's
+   * restart would. The folder then belongs to the new supervisor (its `stop` removes it).
+   */
+  async restart(options: Pick<SupervisorOptions, 'waitForRunning'> = {}): Promise<SupervisorProcess> {
+    this.handedOver = true;
+    await this.stop();
+    return SupervisorProcess.start({ ...options, dir: this.dir, apiPort: this.apiPort });
   }
 }
