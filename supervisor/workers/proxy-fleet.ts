@@ -5,6 +5,7 @@ import { checkProxySet } from '../../shared/config/check-proxy-set.js';
 import type { Logger } from '../logging/logger.js';
 import type { ProxyFile } from '../config/proxy-directory.js';
 import { ProxyController, type WorkerFactory } from './proxy-controller.js';
+import { changedSections } from './config-changes.js';
 
 export interface ReconcileReport {
   started: string[];
@@ -60,11 +61,11 @@ export class ProxyFleet {
     for (const file of files) {
       const controller = this.controllerFor(file.file);
       const issues = [...file.issues, ...(issuesByFile.get(file.file) ?? [])];
-      for (const warning of file.warnings) this.logger.warn('config warning', { file: file.file, problem: formatIssue(warning) });
+      for (const warning of file.warnings) this.logger.warn('config warning', { proxy: controller.displayName, file: file.file, problem: formatIssue(warning) });
       if (issues.length > 0 || file.config === undefined) {
         controller.markInvalid(issues);
         report.invalid.push({ file: file.file, issues });
-        for (const issue of issues) this.logger.error('config rejected', { file: file.file, problem: formatIssue(issue), keeps: controller.name ?? null });
+        for (const issue of issues) this.logger.error('config rejected', { proxy: controller.displayName, file: file.file, problem: formatIssue(issue), keeps: controller.name ?? null });
         continue;
       }
       controller.configIssues = [];
@@ -82,9 +83,12 @@ export class ProxyFleet {
     await Promise.all(stops);
     await Promise.all(
       applies.map(async ({ config, controller }) => {
+        const previous = controller.config;
         const outcome = await controller.apply(config);
         report[outcome].push(config.name);
-        if (outcome !== 'unchanged') this.logger.info('proxy config applied', { proxy: config.name, outcome });
+        if (outcome === 'unchanged') return;
+        const changes = previous !== null && outcome !== 'started' ? { changes: changedSections(previous, config) } : {};
+        this.logger.info('proxy config applied', { proxy: config.name, outcome, ...changes });
       }),
     );
     return report;
