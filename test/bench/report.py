@@ -36,6 +36,10 @@ def cpu_key(case):
     return 'proxy_cpu_us_per_op', 'µs/op'
 
 
+def noisy(r):
+    return bool(r.get('other_cpu_s') and r.get('wall_s') and r['other_cpu_s'] > 0.1 * r['wall_s'])
+
+
 def proc_name(cmd):
     parts = cmd.split() or ['?']
     if parts[0].endswith(':') and len(parts) > 1:          # "nginx: worker process"
@@ -62,17 +66,20 @@ def summarize(recs, meta=None):
             by[(s, c)].append(r)
         if r.get('note'):
             problems.append(f"{s} {c} round {r.get('round')}: {r['note']}")
-        if r.get('other_cpu_s') and r.get('wall_s') and r['other_cpu_s'] > 0.1 * r['wall_s']:
+        if noisy(r):
             problems.append(f"{s} {c} round {r.get('round')}: other processes used {r['other_cpu_s']} CPU s "
                             f"in {r['wall_s']} s (noise: {', '.join(r.get('other_top', []))})")
         if r.get('errors'):
             problems.append(f"{s} {c} round {r.get('round')}: load generator counted {r['errors']:.0f} errors")
     results = defaultdict(dict)
-    for (s, c), rs in by.items():
-        key, unit, _ = PRIMARY.get(c, ('value', rs[0].get('unit'), True))
+    for (s, c), rs_all in by.items():
+        key, unit, _ = PRIMARY.get(c, ('value', rs_all[0].get('unit'), True))
+        # rounds during which other processes used > 10 % of a core are left out when a clean one exists
+        clean = [r for r in rs_all if not noisy(r)]
+        rs = clean or rs_all
         v = [r.get(key) for r in rs if r.get(key) is not None]
         if not v: continue
-        e = dict(median=med(v), min=min(v), max=max(v), n=len(v), unit=unit,
+        e = dict(median=med(v), min=min(v), max=max(v), n=len(v), n_all=len(rs_all), noisy=not clean, unit=unit,
                  proxy_cpu_pct=med([r.get('proxy_cpu_pct') for r in rs]),
                  proxy_root_cpu_s=med([r.get('proxy_root_cpu_s') for r in rs]),
                  client_cpu_s=med([r.get('client_cpu_s') for r in rs]),
@@ -167,12 +174,15 @@ def render(sm):
     hdr = ['system'] + [f'{c} ({units[c]})' for c in cases]
 
     out.append('\n### Medians over rounds (min–max); idle = proxy RSS per connection, lower is better\n')
+    out.append('Rounds during which other processes used > 10 % of a core are left out (n=clean/all); '
+               '† = every round was noisy, so all are used.\n')
     rows = []
     for s in systems:
         row = [s]
         for c in cases:
             e = res[s].get(c)
-            row.append(f"{f(e['median'], 2)} ({f(e['min'], 2)}–{f(e['max'], 2)})" if e else '–')
+            row.append(f"{f(e['median'], 2)}{' †' if e['noisy'] else ''} ({f(e['min'], 2)}–{f(e['max'], 2)})"
+                       + (f" n={e['n']}/{e['n_all']}" if e['n'] != e['n_all'] else '') if e else '–')
         rows.append(row)
     out += table(hdr, rows)
 
@@ -202,7 +212,7 @@ def render(sm):
     for c in cases:
         rows = []
         lat, udp = c.startswith(('rr', 'crr', 'udp')), c.startswith('udp')
-        hdr = ['system', 'median', 'min–max', 'n']
+        hdr = ['system', 'median', 'min–max', 'n clean/all']
         if lat: hdr += ['p50 µs', 'p99 µs']
         if udp: hdr += ['loss %']
         if c == 'idle': hdr += ['conns', 'RSS MiB', 'base MiB']
@@ -211,7 +221,8 @@ def render(sm):
         for s in systems:
             e = res[s].get(c)
             if not e: continue
-            row = [s, f(e['median'], 2), f"{f(e['min'], 2)}–{f(e['max'], 2)}", str(e['n'])]
+            row = [s, f(e['median'], 2) + (' †' if e['noisy'] else ''), f"{f(e['min'], 2)}–{f(e['max'], 2)}",
+                   f"{e['n']}/{e['n_all']}"]
             if lat: row += [f(e.get('p50_us'), 0), f(e.get('p99_us'), 0)]
             if udp: row += [f(e.get('loss_pct'), 3)]
             if c == 'idle': row += [f(e.get('established'), 0), f(e.get('rss_mb')), f(e.get('base_mb'))]
