@@ -5,7 +5,7 @@ import YAML from 'yaml';
 import type { ProxyConfig } from '../../shared/config/resolved-types.js';
 import type { ConfigIssue } from '../../shared/config/errors.js';
 import { checkProxySet } from '../../shared/config/check-proxy-set.js';
-import { editYamlFile, writeFileAtomic } from '../config/yaml-file-writer.js';
+import { editYamlFile, withFileLock, writeFileAtomic } from '../config/yaml-file-writer.js';
 import { syncDocument } from '../config/yaml-document-sync.js';
 import type { ProxyController } from '../workers/proxy-controller.js';
 import type { ApiContext } from './api-context.js';
@@ -38,9 +38,11 @@ export class ProxyFileService {
     const config = this.validOrThrow(body);
     if (this.ctx.fleet.byName(config.name) !== undefined) throw new ApiError(409, 'ERR_PROXY_EXISTS', `a proxy named "${config.name}" already exists`);
     const file = path.join(this.ctx.proxiesDir(), `${config.name}.yaml`);
-    if (existsSync(file)) throw new ApiError(409, 'ERR_PROXY_FILE_EXISTS', `${file} already exists`);
-    this.rejectConflicts(file, config);
-    await writeFileAtomic(file, body.yaml);
+    await withFileLock(file, async () => {
+      if (existsSync(file)) throw new ApiError(409, 'ERR_PROXY_FILE_EXISTS', `${file} already exists`);
+      this.rejectConflicts(file, config);
+      await writeFileAtomic(file, body.yaml);
+    });
     return this.applied(file);
   }
 

@@ -1,7 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import { readFile } from 'node:fs/promises';
 import YAML, { isMap, isScalar, Scalar, YAMLMap, type Document, type Pair } from 'yaml';
-import { writeFileAtomic } from './yaml-file-writer.js';
+import { withFileLock, writeFileAtomic } from './yaml-file-writer.js';
 
 /**
  * Edits one top-level section of a YAML file (such as `acl:`) and rewrites only that section's
@@ -12,15 +12,17 @@ import { writeFileAtomic } from './yaml-file-writer.js';
  *
  * `edit` may throw to abort; nothing is written then. Returns the new text.
  */
-export async function editYamlSection(file: string, key: string, edit: (doc: Document) => void): Promise<string> {
-  const original = await readFile(file, 'utf8');
-  const doc = YAML.parseDocument(original);
-  if (doc.errors.length > 0) throw new Error(`${file} is not valid YAML: ${doc.errors[0]!.message}`);
-  const range = sectionRange(doc, key);
-  edit(doc);
-  const text = spliceSection(original, doc, key, range) ?? doc.toString();
-  await writeFileAtomic(file, text);
-  return text;
+export function editYamlSection(file: string, key: string, edit: (doc: Document) => void): Promise<string> {
+  return withFileLock(file, async () => {
+    const original = await readFile(file, 'utf8');
+    const doc = YAML.parseDocument(original);
+    if (doc.errors.length > 0) throw new Error(`${file} is not valid YAML: ${doc.errors[0]!.message}`);
+    const range = sectionRange(doc, key);
+    edit(doc);
+    const text = spliceSection(original, doc, key, range) ?? doc.toString();
+    await writeFileAtomic(file, text);
+    return text;
+  });
 }
 
 function topLevelPair(doc: Document, key: string): Pair | undefined {
