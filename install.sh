@@ -452,14 +452,18 @@ ensure_dir() {
     fi
     return
   fi
+  local fixed=0
   if [ "$(stat -c %a "$dest")" != "$mode" ]; then
     run chmod "$mode" "$dest"
     changed "set mode $mode on $path"
+    fixed=1
   fi
   if ! staging && [ "$(stat -c %U:%G "$dest")" != "$owner" ]; then
     run chown "$owner" "$dest"
     changed "set owner $owner on $path"
+    fixed=1
   fi
+  if [ "$fixed" = 0 ]; then unchanged "$path"; fi
 }
 
 random_key() {

@@ -39,8 +39,8 @@ export async function runSupervisor(globalFile: string, proxiesDir: string): Pro
         return;
       }
       stopping = true;
-      void notifyStopping(logger);
-      void supervisor.shutdown(signal).then(() => resolve(0));
+      // Wait for systemd-notify too: exiting first would kill it before STOPPING=1 is sent.
+      void Promise.all([notifyStopping(logger), supervisor.shutdown(signal)]).then(() => resolve(0));
     };
     process.on('SIGTERM', stop);
     process.on('SIGINT', stop);
