@@ -12,7 +12,7 @@ import { waitFor } from '../helpers/wait-for.js';
 
 const missing = notifyToolsMissing();
 
-test('READY=1 arrives only when the API and every proxy listener accept connections', { skip: missing ?? false }, async (t) => {
+test('READY=1 arrives only when the API and every proxy listener accept connections', { skip: missing }, async (t) => {
   const backend = await startTcpBackend();
   t.after(() => backend.close());
   const apiPort = await freePort();
@@ -45,7 +45,7 @@ test('READY=1 arrives only when the API and every proxy listener accept connecti
   assert.equal(notify.records.filter((r) => r.message.includes('READY=1')).length, 1);
 });
 
-test('STOPPING=1 is sent when a stop signal starts the drain', { skip: missing ?? false }, async (t) => {
+test('STOPPING=1 is sent when a stop signal starts the drain', { skip: missing }, async (t) => {
   const notify = await NotifySocket.open();
   t.after(() => notify.close());
   const sup = await SupervisorProcess.start({ env: { NOTIFY_SOCKET: notify.path } });
@@ -66,7 +66,7 @@ test('without systemd-notify on PATH the supervisor warns once and keeps serving
   assert.equal((await sup.api('GET', '/api/health')).status, 200);
 });
 
-test('a notify socket nobody listens on is a warning, not a failure', { skip: missing ?? false }, async (t) => {
+test('a notify socket nobody listens on is a warning, not a failure', { skip: missing }, async (t) => {
   const sup = await SupervisorProcess.start({ env: { NOTIFY_SOCKET: '/nonexistent/notify.sock' } });
   t.after(() => sup.stop());
   const warning = await waitForLog(sup, 'cannot notify the service manager');

@@ -1,9 +1,10 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { waitFor } from './wait-for.js';
+import { missingTool } from './system-tools.js';
 
 const RECORDER = fileURLToPath(new URL('../../../test/helpers/notify-recorder.py', import.meta.url));
 
@@ -15,12 +16,9 @@ export interface NotifyRecord {
   probes?: Record<string, true | string>;
 }
 
-/** Why the systemd notify tests cannot run here, or null when they can. */
-export function notifyToolsMissing(): string | null {
-  for (const tool of ['python3', 'systemd-notify']) {
-    if (spawnSync('sh', ['-c', `command -v ${tool}`]).status !== 0) return `${tool} is not installed (apt-get install python3 systemd)`;
-  }
-  return null;
+/** Why the systemd notify tests cannot run here, or false when they can. */
+export function notifyToolsMissing(): string | false {
+  return missingTool('python3', 'python3') || missingTool('systemd-notify', 'systemd');
 }
 
 /**

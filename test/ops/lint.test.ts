@@ -7,20 +7,17 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { missingTool } from '../helpers/system-tools.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
-function missing(tool: string, aptPackage: string): string | false {
-  return spawnSync('sh', ['-c', `command -v ${tool}`]).status === 0 ? false : `${tool} is not installed (apt-get install ${aptPackage})`;
-}
-
-test('shellcheck finds nothing in install.sh and the OpenRC service', { skip: missing('shellcheck', 'shellcheck') }, () => {
+test('shellcheck finds nothing in install.sh and the OpenRC service', { skip: missingTool('shellcheck', 'shellcheck') }, () => {
   const result = spawnSync('shellcheck', ['install.sh', 'openrc/routex'], { cwd: ROOT, encoding: 'utf8' });
   assert.equal(result.stdout + result.stderr, '');
   assert.equal(result.status, 0);
 });
 
-test('systemd-analyze verify finds nothing in systemd/routex.service', { skip: missing('systemd-analyze', 'systemd') }, (t) => {
+test('systemd-analyze verify finds nothing in systemd/routex.service', { skip: missingTool('systemd-analyze', 'systemd') }, (t) => {
   // verify checks that ExecStart's binary exists: point it at this machine's node, as install.sh does.
   const dir = mkdtempSync(path.join(os.tmpdir(), 'routex-unit-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
