@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { ProxyConfig } from '../../shared/config/resolved-types.js';
+import type { GlobalConfig, ProxyConfig } from '../../shared/config/resolved-types.js';
 import { formatIssue, type ConfigIssue } from '../../shared/config/errors.js';
 import { checkProxySet } from '../../shared/config/check-proxy-set.js';
 import type { Logger } from '../logging/logger.js';
@@ -43,7 +43,11 @@ export class ProxyFleet {
     return this.controllers.get(path.resolve(file));
   }
 
-  async reconcile(files: ProxyFile[]): Promise<ReconcileReport> {
+  /**
+   * `global` is the current global config: a proxy whose file is now invalid keeps its last
+   * good config, but still follows the global ACL and network settings, which it does not own.
+   */
+  async reconcile(files: ProxyFile[], global?: GlobalConfig): Promise<ReconcileReport> {
     const report: ReconcileReport = { started: [], reconfigured: [], restarted: [], stopped: [], unchanged: [], invalid: [] };
     const present = new Set(files.map((f) => f.file));
     const stops: Promise<void>[] = [];
@@ -66,6 +70,10 @@ export class ProxyFleet {
         controller.markInvalid(issues);
         report.invalid.push({ file: file.file, issues });
         for (const issue of issues) this.logger.error('config rejected', { proxy: controller.displayName, file: file.file, problem: formatIssue(issue), keeps: controller.name ?? null });
+        const kept = controller.config;
+        if (global !== undefined && kept !== null && kept.enabled && controller.state !== 'disabled') {
+          applies.push({ file, config: { ...kept, globalAcl: global.acl, network: global.network }, controller });
+        }
         continue;
       }
       controller.configIssues = [];
