@@ -15,6 +15,9 @@ function send(message: WorkerMessage, callback?: () => void): void {
 const logger = new WorkerLogger(send, 'info');
 let runtime: ProxyRuntime | null = null;
 let reportTimer: NodeJS.Timeout | null = null;
+/** The runtime while its listeners are binding: a suspension must reach it before it accepts. */
+let starting: ProxyRuntime | null = null;
+let suspendedReason: string | null = null;
 
 function reportCounters(): void {
   if (runtime !== null) send({ type: 'counters.reported', counters: runtime.counters.takeReport(runtime.pool, runtime.acl.takeCounts()) });
@@ -28,14 +31,23 @@ function errorPayload(error: unknown): { code: string; message: string } {
 async function start(message: Extract<SupervisorMessage, { type: 'proxy.start' }>): Promise<void> {
   logger.level = message.config.logging.level;
   const candidate = new ProxyRuntime(message.config, logger, send);
+  starting = candidate;
+  setSuspended(message.suspendedReason);
   try {
     const listeners = await candidate.start();
     runtime = candidate;
+    starting = null;
     reportTimer = setInterval(reportCounters, REPORT_INTERVAL_MS);
     send({ type: 'worker.ready', listeners });
   } catch (error) {
     send({ type: 'worker.failed', error: errorPayload(error) }, () => process.exit(1));
   }
+}
+
+/** Bandwidth suspension: new connections and UDP sessions are refused at admission. */
+function setSuspended(reason: string | null): void {
+  suspendedReason = reason;
+  for (const target of [runtime, starting]) if (target !== null) target.admission.suspendedReason = suspendedReason;
 }
 
 async function drain(timeoutMs: number): Promise<void> {
@@ -67,6 +79,12 @@ function dispatch(message: SupervisorMessage): void {
       return;
     case 'proxy.drain':
       void drain(message.timeoutMs);
+      return;
+    case 'proxy.suspend':
+      setSuspended(message.reason);
+      return;
+    case 'proxy.resume':
+      setSuspended(null);
       return;
     case 'query':
       send(answerQuery(runtime, message));

@@ -98,10 +98,14 @@ export interface QueryMessage<N extends QueryName = QueryName> {
 
 // ── Supervisor → worker ──────────────────────────────────────────────────────────────────────
 export type SupervisorMessage =
-  | { type: 'proxy.start'; config: ProxyConfig }
+  /** `suspendedReason`: the proxy starts suspended (bandwidth quota used up) when not null. */
+  | { type: 'proxy.start'; config: ProxyConfig; suspendedReason: string | null }
   | { type: 'proxy.reconfigure'; config: ProxyConfig }
   /** Close listeners, let live connections finish within `timeoutMs` (0 = close them now), exit. */
   | { type: 'proxy.drain'; timeoutMs: number }
+  /** Refuse new TCP connections and new UDP sessions (live ones continue) until `proxy.resume`. */
+  | { type: 'proxy.suspend'; reason: string }
+  | { type: 'proxy.resume' }
   | QueryMessage;
 
 // ── Worker → supervisor ──────────────────────────────────────────────────────────────────────
@@ -126,7 +130,7 @@ export type WorkerMessage =
   | { type: 'query.answered'; replyTo: number; ok: true; result: unknown }
   | { type: 'query.failed'; replyTo: number; ok: false; error: ErrorPayload };
 
-const SUPERVISOR_TYPES = new Set(['proxy.start', 'proxy.reconfigure', 'proxy.drain', 'query']);
+const SUPERVISOR_TYPES = new Set(['proxy.start', 'proxy.reconfigure', 'proxy.drain', 'proxy.suspend', 'proxy.resume', 'query']);
 
 /** Guards the envelope at the process boundary; inside, the types are trusted. */
 export function isSupervisorMessage(value: unknown): value is SupervisorMessage {

@@ -34,6 +34,8 @@ export class ProxyController {
   configIssues: ConfigIssue[] = [];
   restarts = 0;
   startedAt: string | null = null;
+  /** Set while the bandwidth quota suspends the proxy; every worker it starts gets it too. */
+  suspendedReason: string | null = null;
   private worker: WorkerProcess | null = null;
   private readonly retiring = new Set<WorkerProcess>();
   private readonly backoff = new RestartBackoff();
@@ -140,6 +142,13 @@ export class ProxyController {
     await released;
   }
 
+  /** Suspends (refuse new connections and UDP sessions; live ones continue) or resumes the proxy. */
+  setSuspended(reason: string | null): void {
+    if (reason === this.suspendedReason) return;
+    this.suspendedReason = reason;
+    this.worker?.send(reason === null ? { type: 'proxy.resume' } : { type: 'proxy.suspend', reason });
+  }
+
   markInvalid(issues: ConfigIssue[]): void {
     this.configIssues = issues;
     if (this.worker === null && this.restartTimer === null) this.state = 'invalid';
@@ -182,7 +191,7 @@ export class ProxyController {
     this.state = 'starting';
     worker.on('message', (message) => this.onMessage(worker, message));
     worker.on('exit', (code, signal) => this.onExit(worker, code, signal));
-    worker.send({ type: 'proxy.start', config });
+    worker.send({ type: 'proxy.start', config, suspendedReason: this.suspendedReason });
     this.readyTimer = setTimeout(() => {
       this.fail(`worker not ready within ${READY_TIMEOUT_MS} ms`);
       worker.kill();
