@@ -9,6 +9,10 @@ import { ProxyFleet, type ReconcileReport } from './workers/proxy-fleet.js';
 import { ApiServer } from './api/api-server.js';
 import { ApiKeyring } from './api/auth.js';
 import type { ApiContext } from './api/api-context.js';
+import { BandwidthManager } from './bandwidth/bandwidth-manager.js';
+import { systemClock, type Clock } from './clock.js';
+import { MetricsService } from './metrics/metrics-service.js';
+import { StateStore } from './store/state-store.js';
 
 export interface SupervisorPaths {
   globalFile: string;
@@ -25,6 +29,9 @@ const START_SETTLE_MS = 15_000;
 export class Supervisor {
   readonly fleet: ProxyFleet;
   readonly startedAt = new Date();
+  readonly store: StateStore;
+  readonly bandwidth: BandwidthManager;
+  readonly metrics: MetricsService;
   private watcher: ProxyWatcher;
   private api: ApiServer | null = null;
   private queue: Promise<unknown> = Promise.resolve();
@@ -34,8 +41,13 @@ export class Supervisor {
     private readonly paths: SupervisorPaths,
     private global: GlobalConfig,
     private readonly logger: Logger,
+    clock: Clock = systemClock,
   ) {
     this.fleet = new ProxyFleet(logger);
+    this.store = StateStore.open(global.metrics.sqlitePath, logger.child({ component: 'store' }));
+    const proxies = () => this.fleet.list();
+    this.bandwidth = new BandwidthManager({ list: proxies }, this.store.bandwidth, () => this.global.timezone, logger.child({ component: 'bandwidth' }), clock);
+    this.metrics = new MetricsService(proxies, this.store.metrics, this.bandwidth, () => this.global.metrics, logger.child({ component: 'metrics' }), clock);
     this.watcher = new ProxyWatcher(paths.proxiesDir, () => void this.reload('file change'));
   }
 
@@ -52,6 +64,8 @@ export class Supervisor {
       await this.api.start();
       this.logger.info('api listening', { bind: `${this.global.api.host}:${this.api.port}`, tls: this.global.api.tls.enabled });
     }
+    this.bandwidth.start();
+    this.metrics.start();
     const report = await this.reload('start');
     await Promise.all(this.fleet.list().map((c) => c.settled(START_SETTLE_MS)));
     const running = this.fleet.list().filter((c) => c.state === 'running').length;
@@ -74,6 +88,10 @@ export class Supervisor {
     await this.queue;
     await this.fleet.stopAll();
     await this.api?.close();
+    // The workers' last counter reports are in: count them, write the last sample, close the file.
+    this.bandwidth.stop();
+    this.metrics.stop();
+    this.store.close();
     this.logger.info('routex stopped');
   }
 
@@ -86,7 +104,10 @@ export class Supervisor {
       this.logger.error('cannot read proxies folder, nothing changed', { dir: this.paths.proxiesDir, error: (error as Error).message });
       return { started: [], reconfigured: [], restarted: [], stopped: [], unchanged: [], invalid: [] };
     }
-    const report = await this.fleet.reconcile(files);
+    const report = await this.fleet.reconcile(files, this.global);
+    this.metrics.reloadErrors.recordProxyFiles(files, report.invalid);
+    // Quotas of proxies just started or reconfigured apply before their workers listen.
+    this.bandwidth.enforceAll();
     const changed = report.started.length + report.reconfigured.length + report.restarted.length + report.stopped.length;
     if (reason !== 'start' && (changed > 0 || report.invalid.length > 0)) {
       this.logger.info('config reloaded', { reason, started: report.started, reconfigured: report.reconfigured, restarted: report.restarted, stopped: report.stopped, invalid: report.invalid.map((i) => i.file) });
@@ -98,11 +119,13 @@ export class Supervisor {
     const parsed = loadGlobalConfigFile(this.paths.globalFile);
     if (parsed.config === undefined || parsed.issues.length > 0) {
       for (const issue of parsed.issues) this.logger.error('global config rejected, keeping the running one', { problem: formatIssue(issue) });
+      this.metrics.reloadErrors.recordGlobalRejected();
       return;
     }
     for (const warning of parsed.warnings) this.logger.warn('config warning', { problem: formatIssue(warning) });
     const next = parsed.config;
     if (!isDeepStrictEqual(next.api, this.global.api)) this.logger.warn('api settings changed; restart routex to apply them');
+    if (next.metrics.sqlitePath !== this.global.metrics.sqlitePath) this.logger.warn('metrics.sqlite_path changed; restart routex to apply it');
     if (next.logging.format !== this.global.logging.format || next.logging.output !== this.global.logging.output || next.logging.filePath !== this.global.logging.filePath) {
       this.logger.warn('log output settings changed; restart routex to apply them');
     }
@@ -119,6 +142,8 @@ export class Supervisor {
       global: () => this.global,
       proxiesDir: () => this.paths.proxiesDir,
       reload: () => this.reload('api'),
+      bandwidth: this.bandwidth,
+      metrics: this.metrics,
       globalFile: () => this.paths.globalFile,
       reloadGlobal: () => this.reload('api', true),
     };

@@ -41,7 +41,7 @@ const ApiSchema = Block(
 
 const MetricsSchema = Block(
   {
-    enabled: Flag('Records metrics to SQLite and serves /metrics.', false),
+    enabled: Flag('Records the metric history to SQLite (/api/stats/proxy/{name}/history); /metrics answers from live counters either way.', false),
     retention_hours: Whole('How long metric history is kept, in hours.', 168),
     flush_interval_seconds: Whole('How often in-memory counters are written to SQLite, in seconds.', 10),
     sqlite_path: Text('SQLite database file; a relative path is relative to the folder of global.yaml.', './routex_metrics.db'),

@@ -55,7 +55,7 @@ const TimeoutsSchema = Block(
 
 const BandwidthSchema = Block(
   {
-    enabled: Flag('Tracks this proxy\'s traffic in hourly buckets and applies the limits below.', false),
+    enabled: Flag('Applies the limits below. Usage is tracked either way (see GET /api/bandwidth/proxy/{name}).', false),
     hourly_limit: ByteCount('Bytes (in + out) allowed per clock hour; 0 = unlimited.', 0),
     daily_limit: ByteCount('Bytes allowed per day, from midnight in the global timezone; 0 = unlimited.', 0),
     weekly_limit: ByteCount('Bytes allowed per week, from Monday 00:00; 0 = unlimited.', 0),

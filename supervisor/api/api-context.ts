@@ -2,6 +2,8 @@ import type { GlobalConfig } from '../../shared/config/resolved-types.js';
 import type { Logger } from '../logging/logger.js';
 import type { ProxyFleet, ReconcileReport } from '../workers/proxy-fleet.js';
 import type { ApiKeyring } from './auth.js';
+import type { BandwidthManager } from '../bandwidth/bandwidth-manager.js';
+import type { MetricsService } from '../metrics/metrics-service.js';
 
 /** What route modules may use. Each concern's routes live in their own file under routes/. */
 export interface ApiContext {
@@ -14,6 +16,10 @@ export interface ApiContext {
   proxiesDir(): string;
   /** Re-reads the proxies folder and applies what changed. */
   reload(): Promise<ReconcileReport>;
+  /** Per-proxy bandwidth usage, quotas and suspensions. */
+  readonly bandwidth: BandwidthManager;
+  /** Live metrics in four formats, and the history in SQLite. */
+  readonly metrics: MetricsService;
   /** Absolute path of global.yaml. */
   globalFile(): string;
   /** Re-reads global.yaml, then the proxies folder, and applies what changed (as SIGHUP does). */

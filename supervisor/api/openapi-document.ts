@@ -1,6 +1,6 @@
 import { proxyJsonSchema } from '../../shared/config/json-schema.js';
 import { PROJECT, VERSION } from '../version.js';
-import type { RouteSpec } from './route-registry.js';
+import type { ResponseSpec, RouteSpec } from './route-registry.js';
 import { ErrorBody } from './schemas/common-schemas.js';
 
 const SECURITY = [{ ApiKeyHeader: [] }, { BearerAuth: [] }, { ApiKeyQuery: [] }];
@@ -17,6 +17,12 @@ function operationId(spec: RouteSpec): string {
   return [spec.method, ...words].map((w, i) => (i === 0 ? w : w[0]!.toUpperCase() + w.slice(1))).join('');
 }
 
+function contentOf(response: ResponseSpec): Record<string, { schema: unknown }> {
+  const content: Record<string, { schema: unknown }> = { [response.contentType ?? 'application/json']: { schema: response.schema } };
+  for (const [type, schema] of Object.entries(response.alternatives ?? {})) content[type] = { schema };
+  return content;
+}
+
 function responses(spec: RouteSpec): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   const all = { ...spec.responses };
@@ -27,7 +33,7 @@ function responses(spec: RouteSpec): Record<string, unknown> {
   for (const [status, response] of Object.entries(all)) {
     out[status] = {
       description: response.description,
-      ...(response.schema === undefined ? {} : { content: { [response.contentType ?? 'application/json']: { schema: response.schema } } }),
+      ...(response.schema === undefined ? {} : { content: contentOf(response) }),
     };
   }
   return out;

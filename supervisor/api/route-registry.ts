@@ -22,6 +22,8 @@ export interface ResponseSpec {
   schema?: TSchema;
   /** Defaults to application/json. */
   contentType?: string;
+  /** Other media types the same status can carry (content type → schema), e.g. `text/csv`. */
+  alternatives?: Record<string, TSchema>;
 }
 
 /**

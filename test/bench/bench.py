@@ -545,15 +545,24 @@ def main():
                 cases=cases, acl_rules=routex.ACL_RULES, git=git, routex_dir=ROUTEX_DIR, node=subprocess.run(
                     ['node', '--version'], capture_output=True, text=True).stdout.strip(),
                 nproc=os.cpu_count(), loadavg_at_start=open('/proc/loadavg').read().split()[:3], started=time.strftime('%Y-%m-%dT%H:%M:%S'))
+    first = 0
+    if os.path.exists(os.path.join(outdir, 'meta.json')):      # more rounds into an existing results dir
+        old = json.load(open(os.path.join(outdir, 'meta.json')))
+        first = old.get('rounds', 0)
+        meta.update(rounds=first + a.rounds, started=old.get('started'),
+                    appended=old.get('appended', []) + [dict(at=meta['started'], rounds=a.rounds, git=git,
+                                                             systems=names, cases=cases)])
+        if old.get('git') != git:
+            print(f"note: appending rounds built from {git} to a run of {old.get('git')}", file=sys.stderr)
     json.dump(meta, open(os.path.join(outdir, 'meta.json'), 'w'), indent=1)
     backends = Backends(); backends.start()
     t_start = time.time()
     try:
         with open(os.path.join(outdir, 'raw.jsonl'), 'a') as out:
-            for rnd in range(a.rounds):
+            for rnd in range(first, first + a.rounds):
                 order = names[rnd % len(names):] + names[:rnd % len(names)]   # rotate the order each round
                 for n in order:
-                    print(f'=== round {rnd + 1}/{a.rounds}: {n}', flush=True)
+                    print(f'=== round {rnd + 1}/{first + a.rounds}: {n}', flush=True)
                     run_system(n, allsys[n], backends, cases, out, logdir, rnd)
     finally:
         backends.stop()

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { ADMIN_KEY, type SupervisorProcess } from './supervisor-process.js';
 import { proxyYaml } from './proxy-yaml.js';
+import { metricsFixtures } from './metrics-contract-fixtures.js';
 
 export interface FixtureWorld {
   sup: SupervisorProcess;
@@ -75,6 +76,7 @@ export async function contractFixtures({ sup, backendPort, freePort }: FixtureWo
     { operation: 'PUT /api/proxies/{name}', method: 'PUT', order: 10, expect: 200, path: async () => '/api/proxies/gamma', request: async () => ({ body: { ...gamma(gammaPort), description: 'updated' } }) },
     { operation: 'POST /api/reload', method: 'POST', order: 11, expect: 200, path: async () => '/api/reload' },
     { operation: 'DELETE /api/proxies/{name}', method: 'DELETE', order: 12, expect: 200, path: async () => '/api/proxies/gamma' },
+    ...metricsFixtures(),
     ...aclFixtures(),
   ];
 }

@@ -7,6 +7,8 @@ import { ErrorBody, ProxyName } from '../schemas/common-schemas.js';
 import { OverviewSchema, ProxyStatsSchema, StatsSchema, SystemSchema } from '../schemas/system-schemas.js';
 import { PROJECT, VERSION } from '../../version.js';
 import { overviewProxy, proxyStatsView, totalsOf } from '../views/stats-view.js';
+import { bandwidthView } from '../views/bandwidth-view.js';
+import type { NamedController } from '../../metrics/metrics-collector.js';
 
 function maskKey(key: string): string {
   return key.length > 8 ? `${key.slice(0, 4)}…${key.slice(-4)}` : '****';
@@ -86,7 +88,8 @@ export function systemRoutes(routes: RouteRegistry, ctx: ApiContext): void {
     params: { name: { description: 'Proxy name.', schema: ProxyName } },
     responses: { 200: { description: 'Counters.', schema: ProxyStatsSchema }, 404: { description: 'No such proxy.', schema: ErrorBody } },
     handler: (req, res) => {
-      res.json(proxyStatsView(findProxy(ctx, param(req, 'name'))));
+      const controller = findProxy(ctx, param(req, 'name')) as NamedController;
+      res.json({ ...proxyStatsView(controller), bandwidth: bandwidthView(ctx.bandwidth.usage(controller), ctx.bandwidth.retained(controller.name)) });
     },
   });
 

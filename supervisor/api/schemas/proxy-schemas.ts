@@ -36,6 +36,8 @@ export const ProxySummary = Type.Object(
     no_healthy_upstream_total: Type.Integer(),
     udp_dropped_total: Type.Integer(),
     denied_by_acl_total: Type.Integer(),
+    suspended: Type.Boolean({ description: 'The bandwidth quota is used up: new connections and UDP sessions are refused until the period ends.' }),
+    suspended_reason: Type.Union([Type.String(), Type.Null()]),
   },
   { additionalProperties: false },
 );

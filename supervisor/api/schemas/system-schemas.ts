@@ -1,5 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import { ProxyState } from './proxy-schemas.js';
+import { BandwidthReply } from './bandwidth-schemas.js';
 
 const Int = Type.Integer;
 
@@ -89,7 +90,9 @@ export const ProxyStatsSchema = Type.Object(
     l7_enabled: Type.Boolean(),
     l7_blocked: Int(),
     l7_banned: Int(),
-    suspended: Type.Boolean(),
+    suspended: Type.Boolean({ description: 'The bandwidth quota is used up: new connections and UDP sessions are refused until the period ends.' }),
+    suspended_reason: Type.Union([Type.String(), Type.Null()]),
+    bandwidth: BandwidthReply,
   },
   { additionalProperties: false },
 );

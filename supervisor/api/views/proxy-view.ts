@@ -28,5 +28,7 @@ export function proxyView(controller: ProxyController) {
     no_healthy_upstream_total: stats.noHealthyUpstreamTotal,
     udp_dropped_total: stats.udpDroppedTotal,
     denied_by_acl_total: stats.deniedByAclTotal,
+    suspended: controller.suspendedReason !== null,
+    suspended_reason: controller.suspendedReason,
   };
 }

@@ -22,7 +22,7 @@ export function overviewProxy(controller: ProxyController) {
     upstreams_healthy: counts.healthy,
     upstreams_total: counts.total,
     l7_blocked: 0,
-    suspended: false,
+    suspended: controller.suspendedReason !== null,
   };
 }
 
@@ -67,6 +67,7 @@ export function proxyStatsView(controller: ProxyController) {
     l7_enabled: controller.config?.l7.enabled ?? false,
     l7_blocked: 0,
     l7_banned: 0,
-    suspended: false,
+    suspended: controller.suspendedReason !== null,
+    suspended_reason: controller.suspendedReason,
   };
 }

@@ -1,0 +1,79 @@
+import { Type, type TSchema } from '@sinclair/typebox';
+import { familiesOf, METRIC_FAMILIES, type MetricScope } from '../../metrics/metric-families.js';
+import { Timestamp } from './common-schemas.js';
+
+function valuesOf(scope: MetricScope, only: (total: boolean) => boolean = () => true): Record<string, TSchema> {
+  return Object.fromEntries(familiesOf(scope).filter((f) => only(f.total === true)).map((f) => [f.key, Type.Integer({ description: `${f.help} (Prometheus: ${f.name})` })]));
+}
+
+const PeriodMetrics = Type.Object(valuesOf('bandwidth'), { additionalProperties: false });
+
+const ProxyMetrics = Type.Object(
+  {
+    proxy: Type.String(),
+    ...valuesOf('proxy'),
+    upstreams: Type.Array(Type.Object({ upstream: Type.String({ description: 'ip:port' }), ...valuesOf('upstream') }, { additionalProperties: false })),
+    bandwidth: Type.Object({ hourly: PeriodMetrics, daily: PeriodMetrics, weekly: PeriodMetrics, monthly: PeriodMetrics }, { additionalProperties: false }),
+  },
+  { additionalProperties: false },
+);
+
+export const MetricsJson = Type.Object(
+  {
+    timestamp: Timestamp,
+    ...valuesOf('supervisor'),
+    ...Object.fromEntries(Object.entries(valuesOf('proxy', (total) => total)).map(([key]) => [key, Type.Integer({ description: 'Sum across proxies.' })])),
+    proxies: Type.Array(ProxyMetrics, { description: 'Every proxy with a name, sorted by name.' }),
+  },
+  { additionalProperties: false },
+);
+
+export const ProxyMetricsJson = Type.Object({ timestamp: Timestamp, ...ProxyMetrics.properties }, { additionalProperties: false });
+
+export const PrometheusText = Type.String({
+  description: `Prometheus text format 0.0.4. Families: ${METRIC_FAMILIES.map((f) => f.name).join(', ')}.`,
+});
+export const InfluxText = Type.String({ description: 'InfluxDB line protocol: measurements routex, routex_proxy, routex_upstream, routex_bandwidth; integer fields; ns timestamps.' });
+export const CsvText = Type.String({ description: 'RFC 4180 CSV with the header metric,scope,proxy,upstream,period,value.' });
+
+const Int = Type.Integer;
+
+export const HistoryPoint = Type.Object(
+  {
+    timestamp: Type.String({ format: 'date-time', description: 'End of the flush interval; with `step`, the start of the step.' }),
+    samples: Int({ description: 'Flush samples in this point (1 without `step`).' }),
+    interval_seconds: Type.Number({ description: 'Time the deltas below cover.' }),
+    active_connections: Int({ description: 'Open TCP connections + UDP sessions at the end of the interval (the peak within a step).' }),
+    active_tcp_connections: Int(),
+    active_udp_sessions: Int(),
+    connections: Int({ description: 'New TCP connections and UDP sessions in the interval.' }),
+    udp_sessions: Int({ description: 'New UDP sessions in the interval.' }),
+    bytes_in: Int({ description: 'Bytes from clients in the interval.' }),
+    bytes_out: Int({ description: 'Bytes to clients in the interval.' }),
+    bytes_in_per_second: Type.Number(),
+    bytes_out_per_second: Type.Number(),
+    acl_denied: Int(),
+    no_healthy_upstream: Int(),
+    udp_dropped: Int(),
+    suspended_refused: Int(),
+    upstreams_healthy: Int({ description: 'Healthy upstreams at the end of the interval (the lowest within a step).' }),
+    upstreams_total: Int(),
+    running: Type.Boolean(),
+    suspended: Type.Boolean(),
+  },
+  { additionalProperties: false },
+);
+
+export const HistoryReply = Type.Object(
+  {
+    proxy: Type.String(),
+    metrics_enabled: Type.Boolean({ description: 'false: `metrics.enabled` is off and no history is recorded (points is empty).' }),
+    message: Type.Optional(Type.String()),
+    hours: Type.Number(),
+    limit: Int(),
+    step_seconds: Type.Union([Int(), Type.Null()]),
+    count: Int(),
+    points: Type.Array(HistoryPoint, { description: 'The newest `limit` points within `hours`, oldest first.' }),
+  },
+  { additionalProperties: false },
+);

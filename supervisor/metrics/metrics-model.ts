@@ -1,0 +1,67 @@
+import type { Period } from '../bandwidth/quota-periods.js';
+import { METRIC_FAMILIES, type MetricFamily } from './metric-families.js';
+
+export type MetricValues = Record<string, number>;
+
+export interface ProxyMetrics {
+  proxy: string;
+  values: MetricValues;
+  upstreams: { upstream: string; values: MetricValues }[];
+  bandwidth: { period: Period; values: MetricValues }[];
+}
+
+/**
+ * One reading of every metric: what all four formats render. `supervisor` is null when the
+ * model covers a single proxy (`/metrics/proxy/{name}`).
+ */
+export interface MetricsModel {
+  atMs: number;
+  supervisor: MetricValues | null;
+  proxies: ProxyMetrics[];
+}
+
+export type SampleLabels = { proxy?: string; upstream?: string; period?: string };
+
+export interface Sample {
+  labels: SampleLabels;
+  value: number;
+}
+
+/** The label names of a family's samples, in the order every format writes them. */
+export function labelNamesOf(family: MetricFamily): ('proxy' | 'upstream' | 'period')[] {
+  switch (family.scope) {
+    case 'supervisor':
+      return [];
+    case 'proxy':
+      return ['proxy'];
+    case 'upstream':
+      return ['proxy', 'upstream'];
+    case 'bandwidth':
+      return ['proxy', 'period'];
+  }
+}
+
+/** A family's samples in a stable order: proxies by name, upstreams and periods as listed. */
+export function samplesOf(model: MetricsModel, family: MetricFamily): Sample[] {
+  const value = (values: MetricValues): number => values[family.key] ?? 0;
+  switch (family.scope) {
+    case 'supervisor':
+      return model.supervisor === null ? [] : [{ labels: {}, value: value(model.supervisor) }];
+    case 'proxy':
+      return model.proxies.map((p) => ({ labels: { proxy: p.proxy }, value: value(p.values) }));
+    case 'upstream':
+      return model.proxies.flatMap((p) => p.upstreams.map((u) => ({ labels: { proxy: p.proxy, upstream: u.upstream }, value: value(u.values) })));
+    case 'bandwidth':
+      return model.proxies.flatMap((p) => p.bandwidth.map((b) => ({ labels: { proxy: p.proxy, period: b.period }, value: value(b.values) })));
+  }
+}
+
+/** The proxy metrics summed across proxies (families marked `total`), keyed like the proxy values. */
+export function totalsOf(model: MetricsModel): MetricValues {
+  const totals: MetricValues = {};
+  for (const family of METRIC_FAMILIES) {
+    if (family.scope !== 'proxy' || family.total !== true) continue;
+    totals[family.key] = model.proxies.reduce((sum, p) => sum + (p.values[family.key] ?? 0), 0);
+  }
+  return totals;
+}

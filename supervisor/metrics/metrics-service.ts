@@ -1,0 +1,57 @@
+import type { MetricsConfig } from '../../shared/config/resolved-types.js';
+import type { BandwidthManager } from '../bandwidth/bandwidth-manager.js';
+import type { Clock } from '../clock.js';
+import type { HistoryPoint, HistoryQuery, MetricsStore } from '../store/metrics-store.js';
+import type { ProxyController } from '../workers/proxy-controller.js';
+import { collectMetrics, collectProxyMetrics, type NamedController } from './metrics-collector.js';
+import type { MetricsModel } from './metrics-model.js';
+import { MetricsRecorder, type RecorderLogger } from './metrics-recorder.js';
+import { ReloadErrorCounter } from './reload-errors.js';
+
+/**
+ * What the API asks about metrics: live readings (from the supervisor's counters, so they work
+ * with `metrics.enabled: false` too) and history (from the store, only while enabled).
+ */
+export class MetricsService {
+  readonly reloadErrors = new ReloadErrorCounter();
+  private readonly recorder: MetricsRecorder;
+
+  constructor(
+    private readonly proxies: () => ProxyController[],
+    private readonly store: MetricsStore,
+    private readonly bandwidth: BandwidthManager,
+    readonly config: () => MetricsConfig,
+    logger: RecorderLogger,
+    private readonly clock: Clock,
+  ) {
+    this.recorder = new MetricsRecorder(proxies, store, config, logger, clock);
+  }
+
+  get enabled(): boolean {
+    return this.config().enabled;
+  }
+
+  start(): void {
+    this.recorder.start();
+  }
+
+  /** The final flush. */
+  stop(): void {
+    this.recorder.stop();
+  }
+
+  model(): MetricsModel {
+    return collectMetrics(this.proxies(), this.bandwidth, this.reloadErrors.total, this.clock.now());
+  }
+
+  proxyModel(controller: NamedController): MetricsModel {
+    return collectProxyMetrics(controller, this.bandwidth, this.clock.now());
+  }
+
+  /** Points for `hours` back from now; empty while history is disabled. */
+  history(proxy: string, hours: number, limit: number, stepSeconds: number | null): HistoryPoint[] {
+    if (!this.enabled) return [];
+    const query: HistoryQuery = { proxy, sinceMs: this.clock.now() - hours * 3_600_000, limit, stepMs: stepSeconds === null ? null : stepSeconds * 1000 };
+    return this.store.history(query);
+  }
+}
