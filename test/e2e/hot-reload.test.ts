@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
-import { SupervisorProcess } from '../helpers/supervisor-process.js';
+import { ADMIN_KEY, SupervisorProcess } from '../helpers/supervisor-process.js';
+import { tcpOutcome } from '../helpers/client-probes.js';
 import { startTcpBackend } from '../helpers/backends.js';
 import { freePort } from '../helpers/free-ports.js';
 import { proxyYaml } from '../helpers/proxy-yaml.js';
@@ -156,4 +157,26 @@ test('SIGHUP re-reads global.yaml: a changed default reaches running proxies in 
   await client.waitForBytes(1);
   await client.waitClosed(3000);
   assert.equal((await sup.proxy('p')).pid, pid, 'applied without restarting the worker');
+});
+
+test('a proxy kept on its last good config still follows a new global ACL', async (t) => {
+  const backend = await startTcpBackend({ greeting: 'hi\n' });
+  t.after(() => backend.close());
+  const port = await freePort();
+  const sup = await SupervisorProcess.start({
+    proxies: { 'p.yaml': proxyYaml({ name: 'p', originPorts: [port], destPorts: [backend.port] }) },
+    waitForRunning: ['p'],
+  });
+  t.after(() => sup.stop());
+  sup.writeProxy('p.yaml', proxyYaml({ name: 'p', originPorts: [port], destPorts: [backend.port], extra: 'load_balancing:\n  algorithm: "fastest"\n' }));
+  await sup.waitForProxy('p', 'the config error', (p) => p.config_errors.length > 0);
+  const patched = await sup.api('PATCH', '/api/acl/global', { key: ADMIN_KEY, body: { enabled: true } });
+  assert.equal(patched.status, 200, patched.text);
+  const added = await sup.api('POST', '/api/acl/global/rules', { key: ADMIN_KEY, body: { action: 'deny', cidr: '127.0.0.2' } });
+  assert.equal(added.status, 200, added.text);
+  assert.deepEqual(added.body.workers.updated, ['p']);
+  assert.deepEqual(added.body.workers.stale, []);
+  assert.equal(await tcpOutcome(port, '127.0.0.2', 'hi\n'), 'refused');
+  assert.equal(await tcpOutcome(port, '127.0.0.1', 'hi\n'), 'served');
+  assert.equal((await sup.proxy('p')).config_errors.length, 1, 'the broken file is still reported');
 });
