@@ -1,4 +1,5 @@
 import type { ProxyController } from '../../workers/proxy-controller.js';
+import { trafficCounters } from './traffic-counters.js';
 
 function upstreamCounts(controller: ProxyController): { total: number; healthy: number } {
   const upstreams = [...controller.stats.upstreams.values()];
@@ -9,20 +10,20 @@ function upstreamCounts(controller: ProxyController): { total: number; healthy: 
 }
 
 export function overviewProxy(controller: ProxyController) {
-  const s = controller.stats;
   const counts = upstreamCounts(controller);
+  const { active_connections, total_connections, bytes_in, bytes_out, suspended } = trafficCounters(controller);
   return {
     name: controller.displayName,
     state: controller.state,
     running: controller.state === 'running',
-    active_connections: s.activeTcp + s.activeUdpSessions,
-    total_connections: s.tcpConnectionsTotal + s.udpSessionsTotal,
-    bytes_in: s.bytesIn,
-    bytes_out: s.bytesOut,
+    active_connections,
+    total_connections,
+    bytes_in,
+    bytes_out,
     upstreams_healthy: counts.healthy,
     upstreams_total: counts.total,
     l7_blocked: 0,
-    suspended: controller.suspendedReason !== null,
+    suspended,
   };
 }
 
@@ -45,15 +46,7 @@ export function proxyStatsView(controller: ProxyController) {
     name: controller.displayName,
     state: controller.state,
     running: controller.state === 'running',
-    active_connections: s.activeTcp + s.activeUdpSessions,
-    active_tcp_connections: s.activeTcp,
-    active_udp_sessions: s.activeUdpSessions,
-    total_connections: s.tcpConnectionsTotal + s.udpSessionsTotal,
-    bytes_in: s.bytesIn,
-    bytes_out: s.bytesOut,
-    no_healthy_upstream_total: s.noHealthyUpstreamTotal,
-    udp_dropped_total: s.udpDroppedTotal,
-    denied_by_acl_total: s.deniedByAclTotal,
+    ...trafficCounters(controller),
     upstreams: [...s.upstreams.entries()].map(([key, u]) => ({
       upstream: key,
       healthy: u.healthy,
@@ -67,7 +60,5 @@ export function proxyStatsView(controller: ProxyController) {
     l7_enabled: controller.config?.l7.enabled ?? false,
     l7_blocked: 0,
     l7_banned: 0,
-    suspended: controller.suspendedReason !== null,
-    suspended_reason: controller.suspendedReason,
   };
 }
