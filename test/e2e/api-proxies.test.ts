@@ -8,16 +8,7 @@ import { freePort } from '../helpers/free-ports.js';
 import { proxyYaml } from '../helpers/proxy-yaml.js';
 import { TcpClient, tcpRoundTrip } from '../helpers/tcp-client.js';
 import { waitFor } from '../helpers/wait-for.js';
-
-function refused(port: number): Promise<boolean> {
-  return TcpClient.connect(port).then(
-    (c) => {
-      c.destroy();
-      return false;
-    },
-    () => true,
-  );
-}
+import { tcpRefused } from '../helpers/client-probes.js';
 
 test('create through the API writes the file and the proxy forwards traffic', async (t) => {
   const backend = await startTcpBackend();
@@ -117,7 +108,7 @@ test('update is applied once: a listener change restarts the worker exactly once
   const text = readFileSync(path.join(sup.proxiesDir, 'p.yaml'), 'utf8');
   assert.match(text, /# operator notes/);
   assert.match(text, new RegExp(`origin-port: "${newPort}"`));
-  assert.equal(await refused(oldPort), true);
+  assert.equal(await tcpRefused(oldPort), true);
 
   const renamed = await sup.api('PUT', '/api/proxies/p', { key: ADMIN_KEY, body: { ...body, name: 'q' } });
   assert.equal(renamed.status, 400);
@@ -138,7 +129,7 @@ test('disable stops the proxy and writes enabled: false; enable brings it back; 
   assert.equal(disabled.status, 200, disabled.text);
   assert.equal(disabled.body.status, 'disabled');
   await sup.waitForState('p', 'disabled');
-  assert.equal(await refused(port), true);
+  assert.equal(await tcpRefused(port), true);
   assert.match(readFileSync(file, 'utf8'), /enabled: false\s+# flipped by the API/);
   assert.match(readFileSync(file, 'utf8'), /^# test proxy p/);
 
@@ -155,7 +146,7 @@ test('delete removes the file and stops the proxy', async (t) => {
   const deleted = await sup.api('DELETE', '/api/proxies/p', { key: ADMIN_KEY });
   assert.equal(deleted.status, 200);
   assert.equal(existsSync(path.join(sup.proxiesDir, 'p.yaml')), false);
-  await waitFor('the port to close', () => refused(port));
+  await waitFor('the port to close', () => tcpRefused(port));
   assert.equal((await sup.api('GET', '/api/proxies/p', { key: READ_KEY })).status, 404);
   assert.equal((await sup.api('DELETE', '/api/proxies/p', { key: ADMIN_KEY })).status, 404);
 });

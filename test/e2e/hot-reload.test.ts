@@ -1,24 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import net from 'node:net';
 import { ADMIN_KEY, SupervisorProcess } from '../helpers/supervisor-process.js';
-import { tcpOutcome } from '../helpers/client-probes.js';
+import { tcpOutcome, tcpRefused } from '../helpers/client-probes.js';
 import { startTcpBackend } from '../helpers/backends.js';
 import { freePort } from '../helpers/free-ports.js';
 import { proxyYaml } from '../helpers/proxy-yaml.js';
 import { TcpClient } from '../helpers/tcp-client.js';
 import { waitFor } from '../helpers/wait-for.js';
-
-function refused(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect(port, '127.0.0.1');
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(false);
-    });
-    socket.once('error', () => resolve(true));
-  });
-}
 
 async function greeting(port: number): Promise<string> {
   const client = await TcpClient.connect(port);
@@ -88,7 +76,7 @@ test('an origin-port change moves the listener', async (t) => {
   const moved = await sup.waitForProxy('p', 'running on the new port', (p) => p.state === 'running' && p.listeners.some((l: any) => l.port === newPort));
   assert.notEqual(moved.pid, oldPid);
   assert.equal(await greeting(newPort), 'hi');
-  assert.equal(await refused(oldPort), true);
+  assert.equal(await tcpRefused(oldPort), true);
 });
 
 test('deleting the file stops the proxy; adding a file later starts one', async (t) => {
@@ -107,7 +95,7 @@ test('deleting the file stops the proxy; adding a file later starts one', async 
   const pidA = (await sup.proxy('a')).pid;
   sup.removeProxy('a.yaml');
   await waitFor('proxy a to disappear', async () => (await sup.proxy('a')) === undefined);
-  await waitFor('port of a to be closed', () => refused(portA));
+  await waitFor('port of a to be closed', () => tcpRefused(portA));
   await waitFor('worker of a to exit', () => {
     try {
       process.kill(pidA, 0);

@@ -23,6 +23,17 @@ export async function tcpOutcome(port: number, localAddress: string, greeting = 
   }
 }
 
+/** True when nothing listens on `port` any more (the connection attempt is refused). */
+export function tcpRefused(port: number): Promise<boolean> {
+  return TcpClient.connect(port).then(
+    (client) => {
+      client.destroy();
+      return false;
+    },
+    () => true,
+  );
+}
+
 /** A UDP client bound to `localAddress`, collecting replies. */
 export class UdpProbe {
   readonly replies: string[] = [];
