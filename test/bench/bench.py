@@ -8,7 +8,7 @@ Topology (fixed ports, all on 127.0.0.1):
   'direct': the load generators talk to :19100 / :5201 themselves.
 Pinning (BENCH_PIN=1, default): load generators + backends on CPU 0, proxy on CPU 1.
 """
-import argparse, json, os, resource, shlex, signal, socket, subprocess, sys, time
+import argparse, atexit, json, os, resource, shlex, signal, socket, subprocess, sys, time
 sys.dont_write_bytecode = True
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -498,12 +498,21 @@ def prepare():
               file=sys.stderr)
     if not os.path.exists(BIN):
         subprocess.run([os.path.join(HERE, 'build.sh')], check=True)
-    # more ephemeral ports for the connection-rate case; all fixed ports (5201, 15201, 19000, 19100) stay below it
+    # more ephemeral ports for the connection-rate case; all fixed ports (5201, 15201, 19000, 19100) stay below it.
+    # Put the old range back at exit: a wide range lets outgoing connections take (and, in TIME_WAIT,
+    # hold) ports that servers on this machine expect to bind, RouteX's example 25565 among them.
+    try:
+        old_range = open('/proc/sys/net/ipv4/ip_local_port_range').read().split()
+    except OSError:
+        old_range = None
     r = subprocess.run(['sysctl', '-q', '-w', 'net.ipv4.ip_local_port_range=20000 65000'],
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
     if r.returncode:
         print('note: could not widen net.ipv4.ip_local_port_range (not root?); crr-32 may run out of ports',
               file=sys.stderr)
+    elif old_range:
+        atexit.register(subprocess.run, ['sysctl', '-q', '-w', f'net.ipv4.ip_local_port_range={old_range[0]} {old_range[1]}'],
+                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
 
 
 def main():
