@@ -342,14 +342,14 @@ sync_dir() {
 stage_app() {
   local stage="$1" dir
   cp "$SRC_DIR/package.json" "$SRC_DIR/package-lock.json" "$SRC_DIR/README.md" "$SRC_DIR/install.sh" "$stage/"
-  mkdir -p "$stage/dist" "$stage/configs/proxies" "$stage/systemd" "$stage/openrc"
+  mkdir -p "$stage/dist" "$stage/configs/proxies" "$stage/systemd"
   for dir in supervisor proxy-worker shared; do
     if [ -d "$SRC_DIR/dist/$dir" ]; then cp -R "$SRC_DIR/dist/$dir" "$stage/dist/"; fi
   done
   cp "$SRC_DIR"/configs/*.yaml "$SRC_DIR"/configs/*.schema.json "$stage/configs/"
   cp "$SRC_DIR"/configs/proxies/*.yaml "$stage/configs/proxies/"
   cp "$SRC_DIR/systemd/routex.service" "$stage/systemd/"
-  cp "$SRC_DIR/openrc/routex" "$stage/openrc/"
+  cp "$SRC_DIR/systemd/routex.openrc" "$stage/systemd/"
 }
 
 install_app() {
@@ -363,7 +363,7 @@ install_app() {
     [ "$item" = install.sh ] && mode=755
     if sync_file "$stage/$item" "$app/$item" "$mode" "copied $item"; then APP_CHANGED=1; fi
   done
-  for item in dist configs systemd openrc; do
+  for item in dist configs systemd; do
     if sync_dir "$stage/$item" "$app/$item" "copied $item/"; then APP_CHANGED=1; fi
   done
   rm -rf "$stage"
@@ -557,7 +557,7 @@ install_openrc_service() {
   local script tmp
   script="$(target "/etc/init.d/$SERVICE")"
   tmp="$(mktemp)"
-  render_service_file "$SRC_DIR/openrc/routex" "$tmp"
+  render_service_file "$SRC_DIR/systemd/routex.openrc" "$tmp"
   if sync_file "$tmp" "$script" 755 "wrote /etc/init.d/$SERVICE"; then
     SERVICE_FILE_CHANGED=1
   else

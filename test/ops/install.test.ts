@@ -15,7 +15,7 @@ import { waitFor } from '../helpers/wait-for.js';
 import { missingTool } from '../helpers/system-tools.js';
 
 const REPO = fileURLToPath(new URL('../../../', import.meta.url));
-const SOURCE_ITEMS = ['install.sh', 'package.json', 'package-lock.json', 'README.md', 'dist/supervisor', 'dist/proxy-worker', 'dist/shared', 'configs', 'systemd', 'openrc'];
+const SOURCE_ITEMS = ['install.sh', 'package.json', 'package-lock.json', 'README.md', 'dist/supervisor', 'dist/proxy-worker', 'dist/shared', 'configs', 'systemd'];
 
 interface Run {
   status: number | null;
@@ -78,7 +78,7 @@ describe('install.sh --root (staging root on this machine)', () => {
 
   it('puts the built app, its runtime dependencies and the examples in /opt/routex', () => {
     const app = path.join(stage, 'opt/routex');
-    for (const file of ['package.json', 'package-lock.json', 'README.md', 'install.sh', 'dist/supervisor/cli.js', 'dist/proxy-worker/main.js', 'dist/shared/config/load-global.js', 'configs/global.schema.json', 'configs/proxies/minecraft.yaml', 'systemd/routex.service', 'openrc/routex']) {
+    for (const file of ['package.json', 'package-lock.json', 'README.md', 'install.sh', 'dist/supervisor/cli.js', 'dist/proxy-worker/main.js', 'dist/shared/config/load-global.js', 'configs/global.schema.json', 'configs/proxies/minecraft.yaml', 'systemd/routex.service', 'systemd/routex.openrc']) {
       assert.ok(existsSync(path.join(app, file)), `missing ${file}`);
     }
     assert.ok(!existsSync(path.join(app, 'dist/test')), 'tests are not installed');
