@@ -52,12 +52,12 @@ const MetricsSchema = Block(
 
 const NetworkSchema = Block(
   {
-    socket_buffer_size: Whole('Receive buffer for TCP listening sockets, in bytes (best effort: Node cannot always set it); 0 keeps the OS default.', 65_536),
+    socket_buffer_size: Whole('Bytes the relay buffers per TCP socket and direction before it pauses the other side (backpressure). Node cannot set SO_RCVBUF on TCP sockets, so this is the userland buffer; the kernel sizes its own. 0 = Node\'s default.', 65_536),
     tcp_keepalive_enabled: Flag('Sends TCP keepalive probes on client and upstream connections.', true),
     tcp_keepalive_interval: Duration('Idle time before the first keepalive probe; a bare number is seconds.', 30),
     tcp_nodelay: Flag('Disables Nagle\'s algorithm on client and upstream sockets, for lower latency.', true),
-    udp_read_buffer: Whole('Receive buffer for UDP sockets, in bytes; 0 keeps the OS default.', 4_194_304),
-    udp_write_buffer: Whole('Send buffer for UDP sockets, in bytes; 0 keeps the OS default.', 4_194_304),
+    udp_read_buffer: Whole('Receive buffer (SO_RCVBUF) of each UDP listening socket, in bytes, capped by the kernel at net.core.rmem_max; 0 keeps the OS default.', 4_194_304),
+    udp_write_buffer: Whole('Send buffer (SO_SNDBUF) of each UDP listening socket, which sends the replies, in bytes, capped at net.core.wmem_max; 0 keeps the OS default.', 4_194_304),
   },
   'Socket options applied to every proxy.',
 );

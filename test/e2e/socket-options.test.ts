@@ -37,3 +37,17 @@ for (const enabled of [true, false]) {
     }
   });
 }
+
+test('udp_read_buffer and udp_write_buffer size the UDP listening socket', async (t) => {
+  const port = await freePort();
+  const sup = await SupervisorProcess.start({
+    globalExtra: 'network:\n  udp_read_buffer: 65536\n  udp_write_buffer: 100000\n',
+    proxies: { 'u.yaml': proxyYaml({ name: 'u', originPorts: [port], destPorts: [await freePort()], protocol: 'udp' }) },
+    waitForRunning: ['u'],
+  });
+  t.after(() => sup.stop());
+  const lines = execFileSync('ss', ['-uamn', `sport = :${port}`], { encoding: 'utf8' });
+  // The kernel doubles the value it is given (room for its bookkeeping) and reports that.
+  assert.match(lines, /rb131072\b/, lines);
+  assert.match(lines, /tb200000\b/, lines);
+});
