@@ -2,8 +2,7 @@ import type net from 'node:net';
 import type { ListenerSpec, ProxyConfig } from '../../shared/config/resolved-types.js';
 import { normalizeIp, type ClientAddress } from '../../shared/client-address.js';
 import type { ConnectionInfo, ListenerStatus, UpstreamInfo, UpstreamSelector, WorkerMessage } from '../../shared/ipc/protocol.js';
-import { HealthChecker } from '../health/health-checker.js';
-import type { UpstreamState } from '../balancer/upstream-state.js';
+import { UpstreamHealth, upstreamInfo } from '../health/upstream-health.js';
 import { Pool } from '../balancer/pool.js';
 import { TcpListener } from '../listeners/tcp-listener.js';
 import { TcpRelay } from '../listeners/tcp-relay.js';
@@ -36,7 +35,7 @@ export class ProxyRuntime implements RelayHost, UdpSessionHost {
   private readonly sweeper: TimeoutSweeper;
   private readonly noUpstreamWarning: ThrottledWarning;
   private readonly sessionCapWarning: ThrottledWarning;
-  private healthChecker: HealthChecker | null = null;
+  private readonly health: UpstreamHealth;
   private nextConnectionId = 1;
   private draining = false;
   private onIdle: (() => void) | null = null;
@@ -44,8 +43,9 @@ export class ProxyRuntime implements RelayHost, UdpSessionHost {
   constructor(
     public config: ProxyConfig,
     readonly logger: WorkerLogger,
-    private readonly notify: (message: WorkerMessage) => void = () => undefined,
+    notify: (message: WorkerMessage) => void = () => undefined,
   ) {
+    this.health = new UpstreamHealth(logger, notify);
     this.pool = new Pool(config);
     this.acl.apply(config);
     this.sweeper = new TimeoutSweeper(this);
@@ -61,7 +61,7 @@ export class ProxyRuntime implements RelayHost, UdpSessionHost {
       throw error;
     }
     this.sweeper.start();
-    this.startHealthChecks();
+    this.health.start(this.pool, this.config);
     return this.config.listeners.map(({ ip, port, protocol }) => ({ ip, port, protocol }));
   }
 
@@ -76,47 +76,19 @@ export class ProxyRuntime implements RelayHost, UdpSessionHost {
     this.pool = new Pool(config, this.pool);
     this.logger.level = config.logging.level;
     this.sweeper.restart();
-    this.startHealthChecks();
+    this.health.start(this.pool, config);
   }
 
   listUpstreams(): UpstreamInfo[] {
-    return this.pool.upstreams.map((u) => ({
-      ip: u.ip,
-      port: u.port,
-      weight: u.weight,
-      healthy: u.healthy,
-      probeHealthy: u.probeHealthy,
-      manuallyEjected: u.manuallyEjected,
-      activeConnections: u.active,
-      totalConnections: u.totalOpened,
-      consecutiveFailures: u.consecutiveFailures,
-      consecutivePasses: u.consecutivePasses,
-      lastProbeAt: u.lastProbeAt === null ? null : new Date(u.lastProbeAt).toISOString(),
-      lastProbeLatencyMs: u.lastProbeLatencyMs,
-      lastProbeError: u.lastProbeError,
-    }));
+    return this.pool.upstreams.map(upstreamInfo);
   }
 
-  /** An operator's eject holds whatever probes say, until a manual readmit. */
   eject(selector: UpstreamSelector): number {
-    const targets = this.pool.find(selector.ip, selector.port);
-    for (const upstream of targets) {
-      upstream.manuallyEjected = true;
-      if (upstream.refreshHealth()) this.healthChanged(upstream, 'manual');
-    }
-    return targets.length;
+    return this.health.eject(this.pool, selector);
   }
 
-  /** Lifts a manual eject and trusts the upstream again until probes say otherwise. */
   readmit(selector: UpstreamSelector): number {
-    const targets = this.pool.find(selector.ip, selector.port);
-    for (const upstream of targets) {
-      upstream.manuallyEjected = false;
-      upstream.probeHealthy = true;
-      upstream.consecutiveFailures = 0;
-      if (upstream.refreshHealth()) this.healthChanged(upstream, 'manual');
-    }
-    return targets.length;
+    return this.health.readmit(this.pool, selector);
   }
 
   /** Stops accepting at once; the returned promise settles when the ports are released. */
@@ -141,7 +113,7 @@ export class ProxyRuntime implements RelayHost, UdpSessionHost {
         };
       });
     }
-    this.healthChecker?.stop();
+    this.health.stop();
     const leftOver = this.relays.size;
     for (const relay of [...this.relays.values()]) relay.destroy('drain timeout');
     this.sweeper.stop();
@@ -189,28 +161,6 @@ export class ProxyRuntime implements RelayHost, UdpSessionHost {
     for (const session of this.sessions.values()) live.push([session.clientIp, { close: (reason) => session.end(reason) }]);
     const closed = this.acl.closeDenied(live);
     if (closed > 0) this.logger.info('connections closed by acl change', { connections: closed });
-  }
-
-  /** UDP-only proxies have nothing a TCP probe could check; their upstreams stay healthy. */
-  private startHealthChecks(): void {
-    this.healthChecker?.stop();
-    this.healthChecker = null;
-    if (this.config.protocol === 'udp' || this.pool.upstreams.length === 0) return;
-    this.healthChecker = new HealthChecker(this.pool.upstreams, this.config.health, (upstream) => this.healthChanged(upstream, 'probe'));
-    this.healthChecker.start();
-  }
-
-  private healthChanged(upstream: UpstreamState, cause: 'probe' | 'manual'): void {
-    const fields = {
-      upstream: upstream.key,
-      cause,
-      consecutiveFailures: upstream.consecutiveFailures,
-      consecutivePasses: upstream.consecutivePasses,
-      lastProbeError: upstream.lastProbeError,
-    };
-    if (upstream.healthy) this.logger.info('upstream readmitted', fields);
-    else this.logger.warn('upstream ejected', fields);
-    this.notify({ type: 'health.changed', ip: upstream.ip, port: upstream.port, healthy: upstream.healthy, cause });
   }
 
   private async startListener(spec: ListenerSpec): Promise<void> {

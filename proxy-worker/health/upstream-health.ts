@@ -1,0 +1,86 @@
+import type { ProxyConfig } from '../../shared/config/resolved-types.js';
+import type { UpstreamInfo, UpstreamSelector, WorkerMessage } from '../../shared/ipc/protocol.js';
+import type { Pool } from '../balancer/pool.js';
+import type { UpstreamState } from '../balancer/upstream-state.js';
+import type { WorkerLogger } from '../runtime/worker-logger.js';
+import { HealthChecker } from './health-checker.js';
+
+/**
+ * The health side of a proxy's upstreams: active probes, an operator's manual eject/readmit,
+ * and reporting each change (logged, and sent to the supervisor). Kept apart from the pool,
+ * which only reads `healthy` when it picks.
+ */
+export class UpstreamHealth {
+  private checker: HealthChecker | null = null;
+
+  constructor(
+    private readonly logger: WorkerLogger,
+    private readonly notify: (message: WorkerMessage) => void,
+  ) {}
+
+  /** (Re)starts probing `pool`'s upstreams; UDP-only proxies have nothing a TCP probe could check. */
+  start(pool: Pool, config: ProxyConfig): void {
+    this.stop();
+    if (config.protocol === 'udp' || pool.upstreams.length === 0) return;
+    this.checker = new HealthChecker(pool.upstreams, config.health, (upstream) => this.changed(upstream, 'probe'));
+    this.checker.start();
+  }
+
+  stop(): void {
+    this.checker?.stop();
+    this.checker = null;
+  }
+
+  /** An operator's eject holds whatever probes say, until a manual readmit. */
+  eject(pool: Pool, selector: UpstreamSelector): number {
+    const targets = pool.find(selector.ip, selector.port);
+    for (const upstream of targets) {
+      upstream.manuallyEjected = true;
+      if (upstream.refreshHealth()) this.changed(upstream, 'manual');
+    }
+    return targets.length;
+  }
+
+  /** Lifts a manual eject and trusts the upstream again until probes say otherwise. */
+  readmit(pool: Pool, selector: UpstreamSelector): number {
+    const targets = pool.find(selector.ip, selector.port);
+    for (const upstream of targets) {
+      upstream.manuallyEjected = false;
+      upstream.probeHealthy = true;
+      upstream.consecutiveFailures = 0;
+      if (upstream.refreshHealth()) this.changed(upstream, 'manual');
+    }
+    return targets.length;
+  }
+
+  private changed(upstream: UpstreamState, cause: 'probe' | 'manual'): void {
+    const fields = {
+      upstream: upstream.key,
+      cause,
+      consecutiveFailures: upstream.consecutiveFailures,
+      consecutivePasses: upstream.consecutivePasses,
+      lastProbeError: upstream.lastProbeError,
+    };
+    if (upstream.healthy) this.logger.info('upstream readmitted', fields);
+    else this.logger.warn('upstream ejected', fields);
+    this.notify({ type: 'health.changed', ip: upstream.ip, port: upstream.port, healthy: upstream.healthy, cause });
+  }
+}
+
+export function upstreamInfo(u: UpstreamState): UpstreamInfo {
+  return {
+    ip: u.ip,
+    port: u.port,
+    weight: u.weight,
+    healthy: u.healthy,
+    probeHealthy: u.probeHealthy,
+    manuallyEjected: u.manuallyEjected,
+    activeConnections: u.active,
+    totalConnections: u.totalOpened,
+    consecutiveFailures: u.consecutiveFailures,
+    consecutivePasses: u.consecutivePasses,
+    lastProbeAt: u.lastProbeAt === null ? null : new Date(u.lastProbeAt).toISOString(),
+    lastProbeLatencyMs: u.lastProbeLatencyMs,
+    lastProbeError: u.lastProbeError,
+  };
+}
