@@ -60,7 +60,12 @@ export async function runSupervisor(globalFile: string, proxiesDir: string): Pro
   }
   const running = supervisor.fleet.list().filter((c) => c.state === 'running').length;
   await notifyReady(logger, `${running} proxies running`);
+  // The supervisor runs until a signal says otherwise, even at a moment when nothing else holds
+  // the event loop (no API, no worker, a watcher that failed): Node would otherwise exit 0 quietly,
+  // and a service manager does not restart a clean exit.
+  const keepAlive = setInterval(() => undefined, 1 << 30);
   const code = await stopped;
+  clearInterval(keepAlive);
   await logger.close();
   if (code !== 0) {
     for (const controller of supervisor.fleet.list()) controller.killAll();
