@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { formatIssue } from '../shared/config/errors.js';
 import { loadGlobalConfigFile } from '../shared/config/load-global.js';
 import { Logger } from './logging/logger.js';
@@ -5,6 +6,17 @@ import { Supervisor } from './supervisor.js';
 import { assertSafeApiExposure } from './api/api-exposure.js';
 import { VERSION } from './version.js';
 import { notifyReady, notifyStopping } from './systemd/sd-notify.js';
+
+/** The folder is watched for drop-in files: it must exist before the watch starts. */
+function assertProxiesFolder(dir: string): void {
+  let isFolder = false;
+  try {
+    isFolder = statSync(dir).isDirectory();
+  } catch {
+    /* reported below */
+  }
+  if (!isFolder) throw new Error(`the proxies folder ${dir} does not exist; create it (it may stay empty) or pass --proxies DIR`);
+}
 
 /**
  * Runs the supervisor until SIGTERM/SIGINT. Resolves with the exit code: 0 after a clean drain,
@@ -22,6 +34,7 @@ export async function runSupervisor(globalFile: string, proxiesDir: string): Pro
   for (const warning of loaded.warnings) logger.warn('config warning', { problem: formatIssue(warning) });
   try {
     assertSafeApiExposure(global.api);
+    assertProxiesFolder(proxiesDir);
   } catch (error) {
     logger.error('refusing to start', { error: (error as Error).message });
     await logger.close();

@@ -53,3 +53,12 @@ test('routex --version prints the version', () => {
   assert.equal(result.status, 0);
   assert.match(result.stdout, /^routex \d+\.\d+\.\d+/);
 });
+
+test('routex: a missing proxies folder stops the start with a clear message and exit 1', (t) => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'routex-check-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  writeFileSync(path.join(dir, 'global.yaml'), 'api:\n  enabled: false\nlogging:\n  format: text\n');
+  const result = routex(['--config', path.join(dir, 'global.yaml')]);
+  assert.equal(result.status, 1);
+  assert.match(result.stdout, /the proxies folder .*proxies does not exist/);
+});
