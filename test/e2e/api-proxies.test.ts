@@ -8,6 +8,7 @@ import { freePort } from '../helpers/free-ports.js';
 import { proxyYaml } from '../helpers/proxy-yaml.js';
 import { TcpClient, tcpRoundTrip } from '../helpers/tcp-client.js';
 import { waitFor } from '../helpers/wait-for.js';
+import { startOneProxy } from '../helpers/one-proxy.js';
 import { tcpRefused } from '../helpers/client-probes.js';
 
 test('create through the API writes the file and the proxy forwards traffic', async (t) => {
@@ -162,11 +163,7 @@ test('config shows the file as JSON and YAML plus the resolved config', async (t
 });
 
 test('killing a connection through the API closes it at the client within 1 s', async (t) => {
-  const backend = await startTcpBackend();
-  t.after(() => backend.close());
-  const port = await freePort();
-  const sup = await SupervisorProcess.start({ proxies: { 'p.yaml': proxyYaml({ name: 'p', originPorts: [port], destPorts: [backend.port] }) }, waitForRunning: ['p'] });
-  t.after(() => sup.stop());
+  const { sup, port, backend } = await startOneProxy(t);
   const client = await TcpClient.connect(port);
   client.write('hello');
   await client.waitForBytes(5);

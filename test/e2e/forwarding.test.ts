@@ -9,30 +9,17 @@ import { freePort, freePortRange } from '../helpers/free-ports.js';
 import { proxyYaml } from '../helpers/proxy-yaml.js';
 import { TcpClient, tcpRoundTrip } from '../helpers/tcp-client.js';
 import { waitFor } from '../helpers/wait-for.js';
+import { startOneProxy } from '../helpers/one-proxy.js';
 
 test('TCP: a 64 KiB payload echoes back byte-exact', async (t) => {
-  const backend = await startTcpBackend();
-  t.after(() => backend.close());
-  const port = await freePort();
-  const sup = await SupervisorProcess.start({
-    proxies: { 'echo.yaml': proxyYaml({ name: 'echo', originPorts: [port], destPorts: [backend.port] }) },
-    waitForRunning: ['echo'],
-  });
-  t.after(() => sup.stop());
+  const { port } = await startOneProxy(t);
   const payload = randomBytes(64 * 1024);
   const reply = await tcpRoundTrip(port, payload, payload.length);
   assert.ok(reply.equals(payload), 'reply differs from what was sent');
 });
 
 test('TCP: 50 concurrent clients all get their own bytes back', async (t) => {
-  const backend = await startTcpBackend();
-  t.after(() => backend.close());
-  const port = await freePort();
-  const sup = await SupervisorProcess.start({
-    proxies: { 'echo.yaml': proxyYaml({ name: 'echo', originPorts: [port], destPorts: [backend.port] }) },
-    waitForRunning: ['echo'],
-  });
-  t.after(() => sup.stop());
+  const { port, backend } = await startOneProxy(t);
   const results = await Promise.all(
     Array.from({ length: 50 }, async (_, i) => {
       const payload = Buffer.from(`client-${i}-${randomBytes(512).toString('hex')}`);
@@ -152,16 +139,7 @@ test('half-close: a client that has sent FIN still receives the whole reply', as
 });
 
 test('an idle connection is closed after client_read, not before', async (t) => {
-  const backend = await startTcpBackend();
-  t.after(() => backend.close());
-  const port = await freePort();
-  const sup = await SupervisorProcess.start({
-    proxies: {
-      'idle.yaml': proxyYaml({ name: 'idle', originPorts: [port], destPorts: [backend.port], extra: 'timeouts:\n  client_read: 1s\n  upstream_read: 1s\n' }),
-    },
-    waitForRunning: ['idle'],
-  });
-  t.after(() => sup.stop());
+  const { port } = await startOneProxy(t, 'timeouts:\n  client_read: 1s\n  upstream_read: 1s\n');
   const client = await TcpClient.connect(port);
   client.write('ping');
   await client.waitForBytes(4);
@@ -173,24 +151,15 @@ test('an idle connection is closed after client_read, not before', async (t) => 
 });
 
 test('access log: log_connections records accept and close with the reason', async (t) => {
-  const backend = await startTcpBackend();
-  t.after(() => backend.close());
-  const port = await freePort();
-  const sup = await SupervisorProcess.start({
-    proxies: {
-      'logged.yaml': proxyYaml({ name: 'logged', originPorts: [port], destPorts: [backend.port], extra: 'logging:\n  log_connections: true\n  log_bytes: true\n' }),
-    },
-    waitForRunning: ['logged'],
-  });
-  t.after(() => sup.stop());
+  const { sup, port } = await startOneProxy(t, 'logging:\n  log_connections: true\n  log_bytes: true\n');
   await tcpRoundTrip(port, 'hello', 5);
   const closed = await waitFor('a connection closed record', () => sup.logs.find((l) => l.message === 'connection closed'));
-  assert.equal(closed.proxy, 'logged');
+  assert.equal(closed.proxy, 'p');
   assert.equal(closed.client, '127.0.0.1');
   assert.equal(closed.bytesIn, 5);
   assert.equal(closed.bytesOut, 5);
   assert.equal(typeof closed.durationMs, 'number');
-  assert.ok(sup.logs.some((l) => l.message === 'connection accepted' && l.proxy === 'logged'));
+  assert.ok(sup.logs.some((l) => l.message === 'connection accepted' && l.proxy === 'p'));
 });
 
 test('UDP: an idle session expires after udp_session_timeout', async (t) => {
