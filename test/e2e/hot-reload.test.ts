@@ -7,6 +7,7 @@ import { freePort } from '../helpers/free-ports.js';
 import { proxyYaml } from '../helpers/proxy-yaml.js';
 import { TcpClient } from '../helpers/tcp-client.js';
 import { waitFor } from '../helpers/wait-for.js';
+import { startOneProxy } from '../helpers/one-proxy.js';
 
 async function greeting(port: number): Promise<string> {
   const client = await TcpClient.connect(port);
@@ -19,14 +20,7 @@ async function greeting(port: number): Promise<string> {
 }
 
 test('an invalid edit keeps the old proxy forwarding and shows the error in the API', async (t) => {
-  const backend = await startTcpBackend({ greeting: 'one\n' });
-  t.after(() => backend.close());
-  const port = await freePort();
-  const sup = await SupervisorProcess.start({
-    proxies: { 'p.yaml': proxyYaml({ name: 'p', originPorts: [port], destPorts: [backend.port] }) },
-    waitForRunning: ['p'],
-  });
-  t.after(() => sup.stop());
+  const { sup, port, backend } = await startOneProxy(t, '', { greeting: 'one\n' });
   const pid = (await sup.proxy('p')).pid;
   sup.writeProxy('p.yaml', proxyYaml({ name: 'p', originPorts: [port], destPorts: [backend.port], protocol: 'tcp', extra: 'load_balancing:\n  algorithm: "fastest"\n' }));
   const proxy = await sup.waitForProxy('p', 'a config error', (p) => p.config_errors.length > 0);
@@ -148,14 +142,7 @@ test('SIGHUP re-reads global.yaml: a changed default reaches running proxies in 
 });
 
 test('a proxy kept on its last good config still follows a new global ACL', async (t) => {
-  const backend = await startTcpBackend({ greeting: 'hi\n' });
-  t.after(() => backend.close());
-  const port = await freePort();
-  const sup = await SupervisorProcess.start({
-    proxies: { 'p.yaml': proxyYaml({ name: 'p', originPorts: [port], destPorts: [backend.port] }) },
-    waitForRunning: ['p'],
-  });
-  t.after(() => sup.stop());
+  const { sup, port, backend } = await startOneProxy(t, '', { greeting: 'hi\n' });
   sup.writeProxy('p.yaml', proxyYaml({ name: 'p', originPorts: [port], destPorts: [backend.port], extra: 'load_balancing:\n  algorithm: "fastest"\n' }));
   await sup.waitForProxy('p', 'the config error', (p) => p.config_errors.length > 0);
   const patched = await sup.api('PATCH', '/api/acl/global', { key: ADMIN_KEY, body: { enabled: true } });
