@@ -42,6 +42,7 @@ function checkAddresses(proxy: Proxy, ctx: CheckContext): void {
     const wildcard = must(parseIpList(proxy['dest-ip'])).find(isUnspecifiedIp);
     if (wildcard !== undefined) ctx.error('dest-ip', `"${wildcard}" means "any address" and cannot be an upstream: write the upstream's own IP`);
   }
+  checkListenerCount(proxy, ctx);
   if (ctx.clean('one-to-one', 'origin-port', 'dest-port') && proxy['one-to-one']) {
     const origin = must(parsePortSpec(proxy['origin-port'])).length;
     const dest = must(parsePortSpec(proxy['dest-port'])).length;
@@ -49,6 +50,21 @@ function checkAddresses(proxy: Proxy, ctx: CheckContext): void {
       ctx.error('one-to-one', `needs as many dest ports as origin ports, but origin-port has ${origin} and dest-port has ${dest}`);
     }
   }
+}
+
+/** Every origin IP × origin port × protocol is one socket: a range typo must not open thousands. */
+function checkListenerCount(proxy: Proxy, ctx: CheckContext): void {
+  if (!ctx.clean('origin-ip', 'origin-port', 'protocol', 'max_listeners')) return;
+  const ips = must(parseIpList(proxy['origin-ip'])).length;
+  const ports = must(parsePortSpec(proxy['origin-port'])).length;
+  const protocols = proxy.protocol === 'tcp-udp' ? 2 : 1;
+  const listeners = ips * ports * protocols;
+  if (listeners <= proxy.max_listeners) return;
+  const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+  ctx.error(
+    'origin-port',
+    `opens ${listeners} listeners (${plural(ips, 'origin IP')} × ${plural(ports, 'port')} × ${plural(protocols, 'protocol')}), more than max_listeners (${proxy.max_listeners}): check the range for a typo, or raise max_listeners to at least ${listeners}`,
+  );
 }
 
 function checkTimeouts(timeouts: Partial<Proxy['timeouts']>, defaults: GlobalDefaults, ctx: CheckContext): void {

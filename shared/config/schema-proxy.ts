@@ -83,6 +83,11 @@ export const ProxyFileSchema = Type.Object(
     'dest-port': PortSpec('Upstream ports: 35565, "35565:35575" or a comma list; every dest IP × dest port is an upstream.'),
     'one-to-one': Flag('true: origin port N goes to dest port N by position (both lists the same size); false: any origin port reaches every upstream.', false),
     protocol: Choice(PROTOCOLS, 'tcp, udp, or tcp-udp (a TCP and a UDP listener on every origin ip:port).'),
+    max_listeners: Whole(
+      'Most listeners (origin IPs × origin ports × protocols) this proxy may open; more is a config error, so a typo like "25565:35565" cannot open 10,000 sockets. Raise it for a deliberately wide range.',
+      1000,
+      { minimum: 1, maximum: 1_000_000 },
+    ),
     udp_max_sessions: Whole('Most concurrent UDP sessions of this proxy (an addition to the spec); absent = defaults.udp_max_sessions.', undefined, { minimum: 1 }),
     load_balancing: LoadBalancingSchema,
     timeouts: TimeoutsSchema,

@@ -62,3 +62,19 @@ test('routex: a missing proxies folder stops the start with a clear message and 
   assert.equal(result.status, 1);
   assert.match(result.stdout, /the proxies folder .*proxies does not exist/);
 });
+
+test('routex check: a port range past max_listeners names the field and the count; max_listeners allows it', (t) => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'routex-check-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  mkdirSync(path.join(dir, 'proxies'));
+  writeFileSync(path.join(dir, 'global.yaml'), 'api:\n  enabled: false\n');
+  const file = path.join(dir, 'proxies', 'wide.yaml');
+  const yaml = 'name: wide\norigin-ip: "127.0.0.1"\norigin-port: "20000:21500"\ndest-ip: "127.0.0.1"\ndest-port: "40000"\nprotocol: "tcp"\n';
+  writeFileSync(file, yaml);
+  const refused = routex(['check', '--config', path.join(dir, 'global.yaml')]);
+  assert.equal(refused.status, 1);
+  assert.match(refused.stderr, /wide\.yaml: origin-port: opens 1501 listeners .*more than max_listeners \(1000\)/);
+  writeFileSync(file, `${yaml}max_listeners: 2000\n`);
+  const allowed = routex(['check', '--config', path.join(dir, 'global.yaml')]);
+  assert.equal(allowed.status, 0, allowed.stderr);
+});

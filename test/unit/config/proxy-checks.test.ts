@@ -29,6 +29,21 @@ describe('proxy checks: addresses and ports', () => {
     assert.deepEqual(parseProxy({ 'origin-ip': '0.0.0.0, ::1' }).issues, []);
   });
 
+  it('refuses more listeners than max_listeners, naming origin-port and the count', () => {
+    assert.equal(
+      onlyIssue(parseProxy({ 'origin-port': '20000:21500' })),
+      'origin-port: opens 1501 listeners (1 origin IP × 1501 ports × 1 protocol), more than max_listeners (1000): check the range for a typo, or raise max_listeners to at least 1501',
+    );
+    assert.deepEqual(parseProxy({ 'origin-port': '20000:21500', max_listeners: 2000 }).issues, []);
+  });
+
+  it('counts listeners as origin IPs × ports × protocols', () => {
+    const issue = onlyIssue(parseProxy({ 'origin-ip': '127.0.0.1, 127.0.0.2', 'origin-port': '20000:20250', protocol: 'tcp-udp' }));
+    assert.match(issue, /^origin-port: opens 1004 listeners \(2 origin IPs × 251 ports × 2 protocols\)/);
+    assert.deepEqual(parseProxy({ 'origin-ip': '127.0.0.1, 127.0.0.2', 'origin-port': '20000:20249', protocol: 'tcp-udp' }).issues, []);
+    assert.match(onlyIssue(parseProxy({ max_listeners: 0 })), /^max_listeners: /);
+  });
+
   it('refuses a wildcard address as an upstream', () => {
     assert.equal(onlyIssue(parseProxy({ 'dest-ip': '10.0.0.1, 0.0.0.0' })), 'dest-ip: "0.0.0.0" means "any address" and cannot be an upstream: write the upstream\'s own IP');
   });
