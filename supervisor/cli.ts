@@ -3,6 +3,7 @@
 import { parseCliArgs, USAGE, UsageError } from './cli-args.js';
 import { checkConfiguration, printCheckResult } from './check-command.js';
 import { runSupervisor } from './main.js';
+import { writeStderrError } from './logging/journal-stream.js';
 import { VERSION } from './version.js';
 
 async function main(): Promise<number> {
@@ -34,7 +35,7 @@ main().then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    process.stderr.write(`routex: ${(error as Error)?.stack ?? String(error)}\n`);
+    writeStderrError(`routex: ${(error as Error)?.stack ?? String(error)}\n`);
     process.exitCode = 1;
   },
 );

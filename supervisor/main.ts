@@ -1,6 +1,7 @@
 import { statSync } from 'node:fs';
 import { formatIssue } from '../shared/config/errors.js';
 import { loadGlobalConfigFile } from '../shared/config/load-global.js';
+import { writeStderrError } from './logging/journal-stream.js';
 import { Logger } from './logging/logger.js';
 import { Supervisor } from './supervisor.js';
 import { assertSafeApiExposure } from './api/api-exposure.js';
@@ -25,8 +26,8 @@ function assertProxiesFolder(dir: string): void {
 export async function runSupervisor(globalFile: string, proxiesDir: string): Promise<number> {
   const loaded = loadGlobalConfigFile(globalFile);
   if (loaded.config === undefined || loaded.issues.length > 0) {
-    for (const issue of loaded.issues) process.stderr.write(`routex: ${formatIssue(issue)}\n`);
-    process.stderr.write('routex: global config invalid, not starting\n');
+    for (const issue of loaded.issues) writeStderrError(`routex: ${formatIssue(issue)}\n`);
+    writeStderrError('routex: global config invalid, not starting\n');
     return 1;
   }
   const global = loaded.config;

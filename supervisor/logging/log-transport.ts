@@ -1,8 +1,10 @@
 import winston from 'winston';
-import type { GlobalLoggingConfig } from '../../shared/config/resolved-types.js';
+import type { GlobalLoggingConfig, LogLevel } from '../../shared/config/resolved-types.js';
+import { journalStreams, withPriority } from './journal-stream.js';
 
 const MIB = 1024 * 1024;
 const RESERVED = new Set(['level', 'message', 'timestamp']);
+const MESSAGE = Symbol.for('message');
 
 function textLine(info: winston.Logform.TransformableInfo): string {
   const proxy = typeof info.proxy === 'string' ? ` [${info.proxy}]` : '';
@@ -19,11 +21,27 @@ function formatValue(value: unknown): string {
   return JSON.stringify(value) ?? String(value);
 }
 
-/** `json`: one JSON object per line (journald and log shippers); `text`: one human line. */
-export function createLogFormat(format: GlobalLoggingConfig['format']): winston.Logform.Format {
-  return format === 'json'
-    ? winston.format.combine(winston.format.timestamp(), winston.format.json())
-    : winston.format.combine(winston.format.timestamp(), winston.format.printf(textLine));
+/** The finished line gets its syslog priority in front ("<3>{...}"), outside the JSON object. */
+const syslogPriority = winston.format((info) => {
+  const line = (info as unknown as Record<symbol, unknown>)[MESSAGE];
+  (info as unknown as Record<symbol, unknown>)[MESSAGE] = withPriority(info.level as LogLevel, String(line));
+  return info;
+});
+
+/**
+ * `json`: one JSON object per line (journald and log shippers); `text`: one human line. With
+ * `journal`, each line starts with its syslog priority, which journald strips and stores.
+ */
+export function createLogFormat(format: GlobalLoggingConfig['format'], journal = false): winston.Logform.Format {
+  const line = format === 'json' ? winston.format.json() : winston.format.printf(textLine);
+  return journal
+    ? winston.format.combine(winston.format.timestamp(), line, syslogPriority())
+    : winston.format.combine(winston.format.timestamp(), line);
+}
+
+/** Lines carry a priority prefix only where journald reads it: stdout output that is the journal. */
+export function writesToJournal(config: GlobalLoggingConfig): boolean {
+  return config.output === 'stdout' && journalStreams().stdout;
 }
 
 /** stdout, or a file rotated at `max_size_mb` keeping `max_backups` old files. */

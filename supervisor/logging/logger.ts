@@ -1,7 +1,7 @@
 import winston from 'winston';
 import type { GlobalLoggingConfig, LogLevel } from '../../shared/config/resolved-types.js';
 import { levelEnabled } from '../../shared/log-levels.js';
-import { createLogTransport, createLogFormat } from './log-transport.js';
+import { createLogTransport, createLogFormat, writesToJournal } from './log-transport.js';
 
 export type LogFields = Record<string, unknown>;
 
@@ -34,7 +34,7 @@ export class Logger {
   static create(config: GlobalLoggingConfig): Logger {
     const sink = winston.createLogger({
       level: 'debug',
-      format: createLogFormat(config.format),
+      format: createLogFormat(config.format, writesToJournal(config)),
       transports: [createLogTransport(config)],
       exitOnError: false,
     });

@@ -1,5 +1,6 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
+import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import {
   isWorkerMessage,
@@ -8,9 +9,12 @@ import {
   type SupervisorMessage,
   type WorkerMessage,
 } from '../../shared/ipc/protocol.js';
+import { journalStreams } from '../logging/journal-stream.js';
 
 const WORKER_ENTRY = fileURLToPath(new URL('../../proxy-worker/main.js', import.meta.url));
 const DEFAULT_QUERY_TIMEOUT_MS = 3000;
+/** A worker's stderr line longer than this is cut: a log line, not a dump. */
+const MAX_STDERR_LINE = 4096;
 
 export class IpcError extends Error {
   constructor(
@@ -48,11 +52,13 @@ export class WorkerProcess extends EventEmitter<WorkerProcessEvents> {
    */
   constructor(proxyName: string, execArgv: string[] = process.execArgv.filter((flag) => !flag.startsWith('--inspect'))) {
     super();
+    const stderrToLog = journalStreams().stderr;
     this.child = fork(WORKER_ENTRY, [proxyName], {
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      stdio: ['ignore', 'inherit', stderrToLog ? 'pipe' : 'inherit', 'ipc'],
       serialization: 'advanced',
       execArgv,
     });
+    if (stderrToLog) this.logStderrLines();
     this.child.on('message', this.onMessage);
     this.child.on('error', () => {
       // fork/kill failures surface as 'exit' as well; nothing more to do here.
@@ -83,6 +89,18 @@ export class WorkerProcess extends EventEmitter<WorkerProcessEvents> {
 
   kill(signal: NodeJS.Signals = 'SIGKILL'): void {
     if (!this.exited) this.child.kill(signal);
+  }
+
+  /**
+   * Under journald, what the worker's runtime prints itself (a fatal V8 error, a Node warning)
+   * becomes an error record of this worker, so it carries the proxy's name and priority <3>.
+   */
+  private logStderrLines(): void {
+    createInterface({ input: this.child.stderr!, crlfDelay: Infinity }).on('line', (line) => {
+      if (line.trim() === '') return;
+      const text = line.length > MAX_STDERR_LINE ? `${line.slice(0, MAX_STDERR_LINE)}…` : line;
+      this.emit('message', { type: 'log.recorded', level: 'error', message: 'worker stderr', fields: { line: text } });
+    });
   }
 
   private readonly onMessage = (message: unknown): void => {

@@ -32,7 +32,15 @@ export interface SupervisorOptions {
   https?: boolean;
   /** A folder of an earlier run (global.yaml + proxies/), used as it is: nothing is written. See `restart`. */
   dir?: string;
+  /**
+   * Runs it as systemd would with its output to journald: stdout and stderr one stream (the pipe
+   * this test reads), JOURNAL_STREAM naming that stream's device:inode. `logs` strips the "<N>".
+   */
+  journal?: boolean;
 }
+
+/** `sh` finds the device:inode of its own stdout (the test's pipe) and hands it over as JOURNAL_STREAM. */
+const JOURNAL_LAUNCHER = 'exec 2>&1; JOURNAL_STREAM=$(stat -L -c %d:%i /proc/$$/fd/1); export JOURNAL_STREAM; exec "$@"';
 
 function httpsStatus(port: number, urlPath: string): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -127,7 +135,9 @@ export class SupervisorProcess {
     }
     const env = { ...process.env, ...options.env };
     if (options.env?.['NOTIFY_SOCKET'] === undefined) delete env['NOTIFY_SOCKET'];
-    const child = spawn(process.execPath, [CLI, '--config', globalFile, '--proxies', proxiesDir], {
+    const command = [process.execPath, CLI, '--config', globalFile, '--proxies', proxiesDir];
+    if (options.journal) command.unshift('/bin/sh', '-c', JOURNAL_LAUNCHER, 'sh');
+    const child = spawn(command[0]!, command.slice(1), {
       cwd: dir,
       env,
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -151,11 +161,11 @@ export class SupervisorProcess {
     return this.child.pid!;
   }
 
-  /** Structured log records (the test config logs JSON to stdout). */
+  /** Structured log records (the test config logs JSON to stdout), without a journald "<N>" prefix. */
   get logs(): Record<string, unknown>[] {
     return this.logLines.flatMap((line) => {
       try {
-        return [JSON.parse(line) as Record<string, unknown>];
+        return [JSON.parse(line.replace(/^<[0-7]>/, '')) as Record<string, unknown>];
       } catch {
         return [];
       }
