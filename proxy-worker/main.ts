@@ -4,6 +4,7 @@ import { isSupervisorMessage, type SupervisorMessage, type WorkerMessage } from 
 import { ProxyRuntime } from './runtime/proxy-runtime.js';
 import { WorkerLogger } from './runtime/worker-logger.js';
 import { answerQuery } from './runtime/query-handler.js';
+import { takeReport } from './runtime/proxy-counters.js';
 
 const REPORT_INTERVAL_MS = 1000;
 
@@ -20,7 +21,7 @@ let starting: ProxyRuntime | null = null;
 let suspendedReason: string | null = null;
 
 function reportCounters(): void {
-  if (runtime !== null) send({ type: 'counters.reported', counters: runtime.counters.takeReport(runtime.pool, runtime.acl.takeCounts()) });
+  if (runtime !== null) send({ type: 'counters.reported', counters: takeReport(runtime.counters, runtime.pool, runtime.acl.takeCounts()) });
 }
 
 function errorPayload(error: unknown): { code: string; message: string } {

@@ -1,11 +1,13 @@
 import type { UpstreamSpec } from '../../shared/config/resolved-types.js';
 import { formatHostPort } from '../../shared/host-port.js';
+import type { WorkerValues } from '../../shared/counters/counters.js';
 
 /**
  * Live state of one upstream (dest ip:port). Config (ip, port, weight) is kept apart from how
- * the upstream is doing. Counters are plain numbers: the worker is single-threaded.
+ * the upstream is doing. Counters are plain numbers: the worker is single-threaded. The
+ * upstream-scope `worker` values of the counter table are fields here (the compiler checks it).
  */
-export class UpstreamState {
+export class UpstreamState implements WorkerValues<'upstream'> {
   readonly ip: string;
   readonly port: number;
   readonly key: string;
@@ -21,7 +23,9 @@ export class UpstreamState {
   lastProbeAt: number | null = null;
   lastProbeLatencyMs: number | null = null;
   lastProbeError: string | null = null;
+  /** Level: open connections and UDP sessions (least-conn reads it). */
   active = 0;
+  /** Since the worker started, for the API's upstream list. */
   totalOpened = 0;
   /** Deltas since the last counter report. */
   opened = 0;

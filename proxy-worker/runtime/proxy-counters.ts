@@ -1,51 +1,37 @@
 import type { CounterReport } from '../../shared/ipc/protocol.js';
 import type { AclCounts } from '../../shared/acl/acl-counts.js';
+import { workerNames, zeroWorkerValues, type WorkerValues } from '../../shared/counters/counters.js';
 import type { Pool } from '../balancer/pool.js';
 
 /**
- * Per-proxy counters as plain numbers, bumped on the data path and folded into one IPC message a
- * second. Everything here except the `active*` levels is a delta since the previous report.
+ * The proxy's worker-sourced values of the counter table (shared/counters/counter-table.ts) as
+ * plain number fields, bumped in place on the data path (`counters.bytesIn += n`) and folded
+ * into one IPC report a second. Counters are deltas since the previous report; gauges
+ * (`activeTcpConnections`, `activeUdpSessions`) are levels.
  */
-export class ProxyCounters {
-  bytesIn = 0;
-  bytesOut = 0;
-  tcpOpened = 0;
-  tcpClosed = 0;
-  udpSessionsOpened = 0;
-  udpSessionsClosed = 0;
-  noHealthyUpstream = 0;
-  deniedByAcl = 0;
-  refusedSuspended = 0;
-  udpDropped = 0;
-  activeTcp = 0;
-  activeUdpSessions = 0;
+export type ProxyCounters = WorkerValues<'proxy'>;
 
-  takeReport(pool: Pool, acl: AclCounts): CounterReport {
-    const report: CounterReport = {
-      bytesIn: this.bytesIn,
-      bytesOut: this.bytesOut,
-      tcpOpened: this.tcpOpened,
-      tcpClosed: this.tcpClosed,
-      udpSessionsOpened: this.udpSessionsOpened,
-      udpSessionsClosed: this.udpSessionsClosed,
-      noHealthyUpstream: this.noHealthyUpstream,
-      deniedByAcl: this.deniedByAcl,
-      acl,
-      refusedSuspended: this.refusedSuspended,
-      udpDropped: this.udpDropped,
-      activeTcp: this.activeTcp,
-      activeUdpSessions: this.activeUdpSessions,
-      upstreams: pool.upstreams.map((u) => {
-        const entry = { ip: u.ip, port: u.port, healthy: u.healthy, active: u.active, opened: u.opened, bytesIn: u.bytesIn, bytesOut: u.bytesOut };
-        u.opened = 0;
-        u.bytesIn = 0;
-        u.bytesOut = 0;
-        return entry;
-      }),
-    };
-    this.bytesIn = this.bytesOut = this.tcpOpened = this.tcpClosed = 0;
-    this.udpSessionsOpened = this.udpSessionsClosed = this.noHealthyUpstream = this.udpDropped = 0;
-    this.deniedByAcl = this.refusedSuspended = 0;
-    return report;
-  }
+// Copied by spread from one template: every worker's object has the same fast-property shape.
+const ZERO: ProxyCounters = zeroWorkerValues('proxy');
+const PROXY_DELTAS = workerNames('proxy', 'counter');
+const PROXY_VALUES = workerNames('proxy');
+const UPSTREAM_DELTAS = workerNames('upstream', 'counter');
+const UPSTREAM_VALUES = workerNames('upstream');
+
+export function createProxyCounters(): ProxyCounters {
+  return { ...ZERO };
+}
+
+/** The report for the interval that just ended; the counters' deltas start again at 0. */
+export function takeReport(counters: ProxyCounters, pool: Pool, acl: AclCounts): CounterReport {
+  const values = {} as ProxyCounters;
+  for (const name of PROXY_VALUES) values[name] = counters[name];
+  for (const name of PROXY_DELTAS) counters[name] = 0;
+  const upstreams = pool.upstreams.map((u) => {
+    const upstreamValues = {} as WorkerValues<'upstream'>;
+    for (const name of UPSTREAM_VALUES) upstreamValues[name] = u[name];
+    for (const name of UPSTREAM_DELTAS) u[name] = 0;
+    return { ip: u.ip, port: u.port, healthy: u.healthy, ...upstreamValues };
+  });
+  return { ...values, acl, upstreams };
 }

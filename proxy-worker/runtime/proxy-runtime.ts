@@ -9,7 +9,7 @@ import { TcpRelay } from '../listeners/tcp-relay.js';
 import { UdpListener } from '../listeners/udp-listener.js';
 import { UdpSession, type UdpSessionHost } from '../listeners/udp-session.js';
 import type { RelayHost } from '../listeners/relay-host.js';
-import { ProxyCounters } from './proxy-counters.js';
+import { createProxyCounters } from './proxy-counters.js';
 import { TimeoutSweeper } from './timeout-sweeper.js';
 import { ThrottledWarning } from './throttled-warning.js';
 import { Admission, type DenyReason } from './admission.js';
@@ -24,7 +24,7 @@ const BIND_RETRY_MS = 3000;
  * counters and the timeout sweep. Holds nothing that must survive the process.
  */
 export class ProxyRuntime implements RelayHost, UdpSessionHost {
-  readonly counters = new ProxyCounters();
+  readonly counters = createProxyCounters();
   readonly admission = new Admission();
   readonly acl = new AclEnforcer(this.admission);
   pool: Pool;
@@ -141,8 +141,7 @@ export class ProxyRuntime implements RelayHost, UdpSessionHost {
 
   relayFinished(relay: TcpRelay, reason: string): void {
     this.relays.delete(relay.id);
-    this.counters.activeTcp--;
-    this.counters.tcpClosed++;
+    this.counters.activeTcpConnections--;
     if (this.config.logging.logConnections) this.logClose('connection closed', relay, reason, 'tcp');
     if (this.draining && this.relays.size === 0) this.onIdle?.();
   }
@@ -151,7 +150,6 @@ export class ProxyRuntime implements RelayHost, UdpSessionHost {
     this.sessions.delete(session.id);
     session.listener.forget(session);
     this.counters.activeUdpSessions--;
-    this.counters.udpSessionsClosed++;
     if (this.config.logging.logConnections) this.logClose('udp session closed', session, reason, 'udp');
   }
 
@@ -205,8 +203,8 @@ export class ProxyRuntime implements RelayHost, UdpSessionHost {
     }
     const relay = new TcpRelay(this.nextConnectionId++, this, socket, client, spec.port, upstream);
     this.relays.set(relay.id, relay);
-    this.counters.activeTcp++;
-    this.counters.tcpOpened++;
+    this.counters.activeTcpConnections++;
+    this.counters.tcpConnections++;
     if (this.config.logging.logConnections) {
       this.logger.info('connection accepted', { client: client.ip, clientPort: client.port, listener: spec.port, upstream: upstream.key });
     }
@@ -234,7 +232,7 @@ export class ProxyRuntime implements RelayHost, UdpSessionHost {
     const session = new UdpSession(this.nextConnectionId++, this, listener, clientAddress, clientIp, clientPort, spec.port, upstream);
     this.sessions.set(session.id, session);
     this.counters.activeUdpSessions++;
-    this.counters.udpSessionsOpened++;
+    this.counters.udpSessionsTotal++;
     if (this.config.logging.logConnections) {
       this.logger.info('udp session opened', { client: session.clientIp, clientPort, listener: spec.port, upstream: upstream.key });
     }
@@ -242,8 +240,8 @@ export class ProxyRuntime implements RelayHost, UdpSessionHost {
   };
 
   private refuse(reason: DenyReason, protocol: 'tcp' | 'udp', clientIp: string, listenerPort: number): void {
-    if (reason === 'acl') this.counters.deniedByAcl++;
-    else this.counters.refusedSuspended++;
+    if (reason === 'acl') this.counters.aclDenied++;
+    else this.counters.suspendedRefused++;
     if (this.config.logging.logConnections) {
       this.logger.info(reason === 'acl' ? 'connection denied by acl' : 'connection refused, proxy suspended', { protocol, client: clientIp, listener: listenerPort });
     }

@@ -3,6 +3,7 @@
 // plain objects. Commands are imperative (`proxy.start`), facts past tense (`worker.ready`).
 import type { ProxyConfig, LogLevel } from '../config/resolved-types.js';
 import type { AclCounts } from '../acl/acl-counts.js';
+import type { WorkerValues } from '../counters/counters.js';
 
 export interface ListenerStatus {
   ip: string;
@@ -10,39 +11,15 @@ export interface ListenerStatus {
   protocol: 'tcp' | 'udp';
 }
 
-/** Counters for one upstream since the previous report. `active` is a level, the rest are deltas. */
-export interface UpstreamCounters {
-  ip: string;
-  port: number;
-  healthy: boolean;
-  active: number;
-  opened: number;
-  bytesIn: number;
-  bytesOut: number;
-}
+/** One upstream in a counter report: which one, its health, and its worker-sourced values. */
+export type UpstreamCounters = { ip: string; port: number; healthy: boolean } & WorkerValues<'upstream'>;
 
-/** What a worker reports once a second: deltas since the previous report, plus current levels. */
-export interface CounterReport {
-  bytesIn: number;
-  bytesOut: number;
-  tcpOpened: number;
-  tcpClosed: number;
-  udpSessionsOpened: number;
-  udpSessionsClosed: number;
-  /** TCP connections closed at accept because no upstream of their group was healthy. */
-  noHealthyUpstream: number;
-  /** New connections/sessions refused by the global or proxy ACL. */
-  deniedByAcl: number;
-  /** Per-layer allowed/denied decisions and per-rule hits (deltas). */
-  acl: AclCounts;
-  /** New connections/sessions refused while the proxy is suspended. */
-  refusedSuspended: number;
-  /** Datagrams dropped: no healthy upstream for a new session, session cap, full pre-connect queue. */
-  udpDropped: number;
-  activeTcp: number;
-  activeUdpSessions: number;
-  upstreams: UpstreamCounters[];
-}
+/**
+ * What a worker reports once a second: every worker-sourced proxy value of the counter table
+ * (counters as deltas since the previous report, gauges as levels), per-upstream values, and
+ * the ACL's per-layer and per-rule counts (deltas).
+ */
+export type CounterReport = WorkerValues<'proxy'> & { acl: AclCounts; upstreams: UpstreamCounters[] };
 
 export interface ConnectionInfo {
   id: number;

@@ -11,7 +11,7 @@ export interface MeteredProxy {
   readonly name: string | undefined;
   readonly config: { readonly bandwidth: BandwidthConfig } | null;
   /** Totals since the supervisor started, fed by the workers' 1 s counter reports. */
-  readonly stats: { readonly bytesIn: number; readonly bytesOut: number };
+  readonly stats: { readonly totals: { readonly bytesIn: number; readonly bytesOut: number } };
   setSuspended(reason: string | null): void;
 }
 
@@ -126,7 +126,7 @@ export class BandwidthManager {
     const windows = periodWindows(now, zone);
     const fromMs = bucketStart(Math.min(windows.weekly.startMs, windows.monthly.startMs));
     // Bytes reported but not yet counted happened before the reset: they are erased too.
-    this.seen.set(proxy, { bytesIn: proxy.stats.bytesIn, bytesOut: proxy.stats.bytesOut });
+    this.seen.set(proxy, { bytesIn: proxy.stats.totals.bytesIn, bytesOut: proxy.stats.totals.bytesOut });
     const buckets = this.store.erase(proxy.name, fromMs);
     this.cache.invalidate(proxy.name);
     this.reported.delete(proxy.name);
@@ -140,7 +140,7 @@ export class BandwidthManager {
     for (const proxy of this.proxies.list()) {
       if (proxy.name === undefined) continue;
       const seen = this.seen.get(proxy) ?? { bytesIn: 0, bytesOut: 0 };
-      const current = { bytesIn: proxy.stats.bytesIn, bytesOut: proxy.stats.bytesOut };
+      const current = { bytesIn: proxy.stats.totals.bytesIn, bytesOut: proxy.stats.totals.bytesOut };
       this.seen.set(proxy, current);
       // Totals only grow; a smaller one means new stats: everything in it is new.
       const bytesIn = current.bytesIn >= seen.bytesIn ? current.bytesIn - seen.bytesIn : current.bytesIn;

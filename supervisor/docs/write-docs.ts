@@ -1,10 +1,13 @@
-// `npm run docs`: regenerates what is derived from the config schema — the README's
-// configuration reference and configs/{global,proxy}.schema.json (for editors' YAML language
-// servers). `--check` changes nothing and exits 1 when a file is out of date (for CI).
+// `npm run docs`: regenerates what is derived from the config schema and the counter table: the
+// README's configuration reference and metrics table, and configs/{global,proxy}.schema.json
+// (for editors' YAML language servers). `--check` changes nothing and exits 1 when a file is out
+// of date (for CI).
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { globalJsonSchema, proxyJsonSchema } from '../../shared/config/json-schema.js';
 import { renderConfigReference, replaceReference } from './config-reference.js';
+import { METRICS_SECTION, renderMetricsReference } from './metrics-reference.js';
+import { replaceSection } from './readme-section.js';
 
 const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
@@ -16,7 +19,7 @@ export function schemaFileText(schema: Record<string, unknown>): string {
 /** Every generated file: repo-relative path → the content it should have. */
 export function generatedFiles(readme: string): Record<string, string> {
   return {
-    'README.md': replaceReference(readme, renderConfigReference()),
+    'README.md': replaceSection(replaceReference(readme, renderConfigReference()), METRICS_SECTION, renderMetricsReference()),
     'configs/global.schema.json': schemaFileText(globalJsonSchema()),
     'configs/proxy.schema.json': schemaFileText(proxyJsonSchema()),
   };

@@ -1,8 +1,10 @@
+import { entriesOf, type CounterValues } from '../../shared/counters/counters.js';
+import type { CounterScope } from '../../shared/counters/counter-spec.js';
 import type { BandwidthManager } from '../bandwidth/bandwidth-manager.js';
 import { PERIODS } from '../bandwidth/quota-periods.js';
-import { usedBytes } from '../bandwidth/quota-check.js';
+import { bandwidthValues, proxyValues, supervisorValues, upstreamValues } from '../stats/supervisor-values.js';
 import type { ProxyController } from '../workers/proxy-controller.js';
-import type { MetricsModel, ProxyMetrics } from './metrics-model.js';
+import type { MetricValues, MetricsModel, ProxyMetrics } from './metrics-model.js';
 
 export type NamedController = ProxyController & { name: string };
 
@@ -10,44 +12,20 @@ export function isNamed(controller: ProxyController): controller is NamedControl
   return controller.name !== undefined;
 }
 
-/** Upstreams known and healthy; before the first counter report every configured one counts as healthy. */
-export function upstreamHealth(controller: ProxyController): { healthy: number; total: number } {
-  const reported = [...controller.stats.upstreams.values()];
-  if (reported.length === 0) {
-    const configured = controller.config?.upstreams.length ?? 0;
-    return { healthy: controller.state === 'running' ? configured : 0, total: configured };
-  }
-  return { healthy: reported.filter((u) => u.healthy).length, total: reported.length };
+/** Values by table name → values by metric key. */
+export function byKey<S extends CounterScope>(scope: S, values: CounterValues<S>): MetricValues {
+  const named = values as Record<string, number>;
+  return Object.fromEntries(entriesOf(scope).map((e) => [e.spec.key, named[e.name] ?? 0]));
 }
 
-/** A proxy's live counters (since the supervisor started) and its bandwidth periods. */
+/** A proxy's live values (counters since the supervisor started) and its bandwidth periods. */
 export function proxyMetrics(controller: NamedController, bandwidth: BandwidthManager): ProxyMetrics {
-  const s = controller.stats;
   const usage = bandwidth.usage(controller);
   return {
     proxy: controller.name,
-    values: {
-      running: controller.state === 'running' ? 1 : 0,
-      active_connections: s.activeTcp + s.activeUdpSessions,
-      active_tcp_connections: s.activeTcp,
-      udp_sessions: s.activeUdpSessions,
-      total_connections: s.tcpConnectionsTotal + s.udpSessionsTotal,
-      udp_sessions_total: s.udpSessionsTotal,
-      bytes_in: s.bytesIn,
-      bytes_out: s.bytesOut,
-      acl_denied: s.deniedByAclTotal,
-      no_healthy_upstream: s.noHealthyUpstreamTotal,
-      udp_dropped: s.udpDroppedTotal,
-      l7_blocked: 0,
-      suspended: controller.suspendedReason === null ? 0 : 1,
-      suspended_refused: s.refusedSuspendedTotal,
-      worker_restarts: controller.restarts,
-    },
-    upstreams: [...s.upstreams].map(([upstream, u]) => ({
-      upstream,
-      values: { active_connections: u.active, healthy: u.healthy ? 1 : 0, total_connections: u.connectionsTotal, bytes_in: u.bytesIn, bytes_out: u.bytesOut },
-    })),
-    bandwidth: PERIODS.map((period) => ({ period, values: { used_bytes: usedBytes(usage.usage[period]), limit_bytes: usage.limits[period] } })),
+    values: byKey('proxy', proxyValues(controller)),
+    upstreams: [...controller.stats.upstreams].map(([upstream, u]) => ({ upstream, values: byKey('upstream', upstreamValues(u)) })),
+    bandwidth: PERIODS.map((period) => ({ period, values: byKey('bandwidth', bandwidthValues(usage, period)) })),
   };
 }
 
@@ -56,12 +34,7 @@ export function collectMetrics(controllers: ProxyController[], bandwidth: Bandwi
   const named = controllers.filter(isNamed).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   return {
     atMs,
-    supervisor: {
-      proxy_count: controllers.length,
-      proxies_running: controllers.filter((c) => c.state === 'running').length,
-      config_reload_errors: reloadErrors,
-      bans_active: 0,
-    },
+    supervisor: byKey('supervisor', supervisorValues({ controllers, reloadErrors })),
     proxies: named.map((c) => proxyMetrics(c, bandwidth)),
   };
 }

@@ -1,23 +1,20 @@
 import type { MetricsConfig } from '../../shared/config/resolved-types.js';
 import type { Clock } from '../clock.js';
 import type { MetricsStore, ProxySample, UpstreamSample } from '../store/metrics-store.js';
+import { PROXY_COLUMNS, UPSTREAM_COLUMNS, type SampleColumn } from '../store/sample-columns.js';
+import { proxyValues, upstreamValues } from '../stats/supervisor-values.js';
 import type { ProxyController } from '../workers/proxy-controller.js';
-import { isNamed, upstreamHealth, type NamedController } from './metrics-collector.js';
+import { isNamed } from './metrics-collector.js';
 
-/** The cumulative counters a sample's deltas are taken from. */
-interface Totals {
-  bytesIn: number;
-  bytesOut: number;
-  connections: number;
-  udpSessions: number;
-  aclDenied: number;
-  noHealthyUpstream: number;
-  udpDropped: number;
-  suspendedRefused: number;
-  upstreams: Map<string, { connections: number; bytesIn: number; bytesOut: number }>;
+type Values = Record<string, number>;
+
+/** The values a sample is taken from: a proxy's, and each upstream's by `ip:port`. */
+interface Reading {
+  proxy: Values;
+  upstreams: Map<string, Values>;
 }
 
-const ZERO: Totals = { bytesIn: 0, bytesOut: 0, connections: 0, udpSessions: 0, aclDenied: 0, noHealthyUpstream: 0, udpDropped: 0, suspendedRefused: 0, upstreams: new Map() };
+const NOTHING: Reading = { proxy: {}, upstreams: new Map() };
 
 export interface RecorderLogger {
   debug(message: string, fields?: Record<string, unknown>): void;
@@ -25,24 +22,23 @@ export interface RecorderLogger {
   error(message: string, fields?: Record<string, unknown>): void;
 }
 
-function totalsOf(c: ProxyController): Totals {
-  const s = c.stats;
-  const upstreams = new Map([...s.upstreams].map(([key, u]) => [key, { connections: u.connectionsTotal, bytesIn: u.bytesIn, bytesOut: u.bytesOut }]));
-  return {
-    bytesIn: s.bytesIn,
-    bytesOut: s.bytesOut,
-    connections: s.tcpConnectionsTotal + s.udpSessionsTotal,
-    udpSessions: s.udpSessionsTotal,
-    aclDenied: s.deniedByAclTotal,
-    noHealthyUpstream: s.noHealthyUpstreamTotal,
-    udpDropped: s.udpDroppedTotal,
-    suspendedRefused: s.refusedSuspendedTotal,
-    upstreams,
-  };
+function readingOf(c: ProxyController): Reading {
+  const upstreams = new Map([...c.stats.upstreams].map(([key, u]) => [key, upstreamValues(u) as Values]));
+  return { proxy: proxyValues(c), upstreams };
 }
 
 /** Totals only grow; a smaller value means the counter started again, so all of it is new. */
 const delta = (now: number, before: number): number => (now >= before ? now - before : now);
+
+/** Counters as the change since `before`, gauges as they are now; flags as booleans. */
+function sampleValues(columns: SampleColumn[], now: Values, before: Values): Record<string, number | boolean> {
+  const out: Record<string, number | boolean> = {};
+  for (const { entry, field } of columns) {
+    const value = now[entry.name] ?? 0;
+    out[field] = entry.spec.kind === 'counter' ? delta(value, before[entry.name] ?? 0) : entry.spec.unit === 'flag' ? value === 1 : value;
+  }
+  return out;
+}
 
 /**
  * Writes a sample per proxy and per upstream every `flush_interval_seconds` (one transaction,
@@ -50,7 +46,7 @@ const delta = (now: number, before: number): number => (now >= before ? now - be
  * `metrics.enabled: false` nothing is written.
  */
 export class MetricsRecorder {
-  private readonly flushed = new WeakMap<ProxyController, Totals>();
+  private readonly flushed = new WeakMap<ProxyController, Reading>();
   private lastFlushMs: number;
   private timer: NodeJS.Timeout | null = null;
   private failing = false;
@@ -81,7 +77,7 @@ export class MetricsRecorder {
     if (now <= this.lastFlushMs) return;
     if (!this.config().enabled) {
       // History is off (it may come on at a SIGHUP): move the baseline, write nothing.
-      for (const c of this.proxies()) this.flushed.set(c, totalsOf(c));
+      for (const c of this.proxies()) this.flushed.set(c, readingOf(c));
       this.lastFlushMs = now;
       return;
     }
@@ -89,20 +85,18 @@ export class MetricsRecorder {
     const proxies: ProxySample[] = [];
     const upstreams: UpstreamSample[] = [];
     const controllers = this.proxies().filter(isNamed);
-    const taken = controllers.map((c) => [c, totalsOf(c)] as const);
-    for (const [c, totals] of taken) {
-      const before = this.flushed.get(c) ?? ZERO;
-      proxies.push(this.proxySample(c, totals, before, now, intervalMs));
-      for (const [upstream, u] of c.stats.upstreams) {
-        const was = before.upstreams.get(upstream) ?? { connections: 0, bytesIn: 0, bytesOut: 0 };
-        const t = totals.upstreams.get(upstream)!;
-        upstreams.push({ proxy: c.name, upstream, tsMs: now, intervalMs, healthy: u.healthy, active: u.active, connections: delta(t.connections, was.connections), bytesIn: delta(t.bytesIn, was.bytesIn), bytesOut: delta(t.bytesOut, was.bytesOut) });
+    const taken = controllers.map((c) => [c, readingOf(c)] as const);
+    for (const [c, reading] of taken) {
+      const before = this.flushed.get(c) ?? NOTHING;
+      proxies.push({ proxy: c.name, tsMs: now, intervalMs, ...sampleValues(PROXY_COLUMNS, reading.proxy, before.proxy) });
+      for (const [upstream, values] of reading.upstreams) {
+        upstreams.push({ proxy: c.name, upstream, tsMs: now, intervalMs, ...sampleValues(UPSTREAM_COLUMNS, values, before.upstreams.get(upstream) ?? {}) });
       }
     }
     const retentionMs = this.config().retentionHours * 3_600_000;
     try {
       const { pruned } = this.store.write(proxies, upstreams, now - retentionMs);
-      for (const [c, totals] of taken) this.flushed.set(c, totals);
+      for (const [c, reading] of taken) this.flushed.set(c, reading);
       this.lastFlushMs = now;
       if (this.failing) this.logger.info('metrics flush works again');
       this.failing = false;
@@ -112,29 +106,6 @@ export class MetricsRecorder {
       if (!this.failing) this.logger.error('metrics flush failed', { error: (error as Error).message });
       this.failing = true;
     }
-  }
-
-  private proxySample(c: NamedController, t: Totals, before: Totals, tsMs: number, intervalMs: number): ProxySample {
-    const health = upstreamHealth(c);
-    return {
-      proxy: c.name,
-      tsMs,
-      intervalMs,
-      bytesIn: delta(t.bytesIn, before.bytesIn),
-      bytesOut: delta(t.bytesOut, before.bytesOut),
-      connections: delta(t.connections, before.connections),
-      udpSessions: delta(t.udpSessions, before.udpSessions),
-      aclDenied: delta(t.aclDenied, before.aclDenied),
-      noHealthyUpstream: delta(t.noHealthyUpstream, before.noHealthyUpstream),
-      udpDropped: delta(t.udpDropped, before.udpDropped),
-      suspendedRefused: delta(t.suspendedRefused, before.suspendedRefused),
-      activeTcp: c.stats.activeTcp,
-      activeUdpSessions: c.stats.activeUdpSessions,
-      upstreamsHealthy: health.healthy,
-      upstreamsTotal: health.total,
-      running: c.state === 'running',
-      suspended: c.suspendedReason !== null,
-    };
   }
 
   /** A timeout chain rather than an interval, so a new `flush_interval_seconds` (SIGHUP) applies. */

@@ -1,60 +1,52 @@
 import type { CounterReport } from '../../shared/ipc/protocol.js';
 import { formatHostPort } from '../../shared/host-port.js';
+import { workerNames, zeroWorkerValues, type WorkerCounterName, type WorkerValues } from '../../shared/counters/counters.js';
 import { AclStats } from './acl-stats.js';
 
-export interface UpstreamTotals {
-  ip: string;
-  port: number;
-  healthy: boolean;
-  active: number;
-  connectionsTotal: number;
-  bytesIn: number;
-  bytesOut: number;
-}
+/** One upstream as the supervisor keeps it: counters summed since the start, gauges as last reported. */
+export type UpstreamTotals = { ip: string; port: number; healthy: boolean } & WorkerValues<'upstream'>;
+
+const PROXY_COUNTERS = workerNames('proxy', 'counter');
+const PROXY_GAUGES = new Set<string>(workerNames('proxy', 'gauge'));
+const UPSTREAM_COUNTERS = workerNames('upstream', 'counter');
+const UPSTREAM_GAUGES = workerNames('upstream', 'gauge');
 
 /**
- * A proxy's counters as the supervisor keeps them: totals since the supervisor started (they
- * survive worker restarts, because workers report deltas), and the current levels from the
- * latest report of each live worker process.
+ * A proxy's worker-sourced values as the supervisor keeps them: counters summed since the
+ * supervisor started (they survive worker restarts, because workers report deltas), and gauges
+ * from the latest report of each live worker process, added up.
  */
 export class ProxyStats {
-  bytesIn = 0;
-  bytesOut = 0;
-  tcpConnectionsTotal = 0;
-  udpSessionsTotal = 0;
-  noHealthyUpstreamTotal = 0;
-  deniedByAclTotal = 0;
-  refusedSuspendedTotal = 0;
-  udpDroppedTotal = 0;
+  /** Counters: the sum of every report's deltas. (Gauge slots stay 0: see `value`.) */
+  readonly totals: WorkerValues<'proxy'> = zeroWorkerValues('proxy');
   readonly upstreams = new Map<string, UpstreamTotals>();
   readonly acl = new AclStats();
-  /** Levels per worker pid: a draining predecessor and its successor can both hold connections. */
-  private readonly levels = new Map<number, { activeTcp: number; activeUdpSessions: number }>();
+  /** Gauges per worker pid: a draining predecessor and its successor can both hold connections. */
+  private readonly levels = new Map<number, WorkerValues<'proxy'>>();
 
   record(pid: number, report: CounterReport): void {
-    this.bytesIn += report.bytesIn;
-    this.bytesOut += report.bytesOut;
-    this.tcpConnectionsTotal += report.tcpOpened;
-    this.udpSessionsTotal += report.udpSessionsOpened;
-    this.noHealthyUpstreamTotal += report.noHealthyUpstream;
-    this.deniedByAclTotal += report.deniedByAcl;
+    for (const name of PROXY_COUNTERS) this.totals[name] += report[name];
+    this.levels.set(pid, report);
     this.acl.record(report.acl);
-    this.refusedSuspendedTotal += report.refusedSuspended;
-    this.udpDroppedTotal += report.udpDropped;
-    this.levels.set(pid, { activeTcp: report.activeTcp, activeUdpSessions: report.activeUdpSessions });
     for (const u of report.upstreams) {
       const key = formatHostPort(u.ip, u.port);
       let totals = this.upstreams.get(key);
       if (totals === undefined) {
-        totals = { ip: u.ip, port: u.port, healthy: u.healthy, active: 0, connectionsTotal: 0, bytesIn: 0, bytesOut: 0 };
+        totals = { ip: u.ip, port: u.port, healthy: u.healthy, ...zeroWorkerValues('upstream') };
         this.upstreams.set(key, totals);
       }
-      totals.active = u.active;
       totals.healthy = u.healthy;
-      totals.connectionsTotal += u.opened;
-      totals.bytesIn += u.bytesIn;
-      totals.bytesOut += u.bytesOut;
+      for (const name of UPSTREAM_COUNTERS) totals[name] += u[name];
+      for (const name of UPSTREAM_GAUGES) totals[name] = u[name];
     }
+  }
+
+  /** A worker-sourced value: a counter's total, or a gauge summed over the live workers. */
+  value(name: WorkerCounterName<'proxy'>): number {
+    if (!PROXY_GAUGES.has(name)) return this.totals[name];
+    let sum = 0;
+    for (const level of this.levels.values()) sum += level[name];
+    return sum;
   }
 
   healthChanged(ip: string, port: number, healthy: boolean): void {
@@ -65,17 +57,5 @@ export class ProxyStats {
   /** The worker is gone: its connections are too. */
   workerExited(pid: number): void {
     this.levels.delete(pid);
-  }
-
-  get activeTcp(): number {
-    let sum = 0;
-    for (const level of this.levels.values()) sum += level.activeTcp;
-    return sum;
-  }
-
-  get activeUdpSessions(): number {
-    let sum = 0;
-    for (const level of this.levels.values()) sum += level.activeUdpSessions;
-    return sum;
   }
 }

@@ -1,44 +1,24 @@
 import type { Database, Statement } from 'better-sqlite3';
+import { PROXY_COLUMNS, UPSTREAM_COLUMNS, historySelects, type SampleColumn } from './sample-columns.js';
+
+/** A stored value by its field name (`bytesIn`, `activeTcp`, `running`): flags are booleans. */
+export type SampleValues = { [field: string]: string | number | boolean };
 
 /**
  * One row of `proxy_samples`: what a proxy did during one flush interval (deltas) and the levels
- * at its end. Deltas rather than totals since start: totals restart at 0 with the supervisor,
- * deltas add up over any window, across restarts, and divide by `intervalMs` into rates.
+ * at its end, one field per stored proxy value of the counter table. Deltas rather than totals
+ * since start: totals restart at 0 with the supervisor, deltas add up over any window, across
+ * restarts, and divide by `intervalMs` into rates. A missing field is stored as 0.
  */
-export interface ProxySample {
+export type ProxySample = SampleValues & {
   proxy: string;
   /** End of the interval (the flush time), Unix ms. */
   tsMs: number;
   intervalMs: number;
-  bytesIn: number;
-  bytesOut: number;
-  /** TCP connections accepted plus UDP sessions opened. */
-  connections: number;
-  udpSessions: number;
-  aclDenied: number;
-  noHealthyUpstream: number;
-  udpDropped: number;
-  suspendedRefused: number;
-  activeTcp: number;
-  activeUdpSessions: number;
-  upstreamsHealthy: number;
-  upstreamsTotal: number;
-  running: boolean;
-  suspended: boolean;
-}
+};
 
-/** One row of `upstream_samples`: deltas over the interval, `healthy`/`active` at its end. */
-export interface UpstreamSample {
-  proxy: string;
-  upstream: string;
-  tsMs: number;
-  intervalMs: number;
-  healthy: boolean;
-  active: number;
-  connections: number;
-  bytesIn: number;
-  bytesOut: number;
-}
+/** One row of `upstream_samples`: deltas over the interval, levels (`healthy`, `active`) at its end. */
+export type UpstreamSample = SampleValues & { proxy: string; upstream: string; tsMs: number; intervalMs: number };
 
 export interface HistoryQuery {
   proxy: string;
@@ -50,40 +30,37 @@ export interface HistoryQuery {
 }
 
 /** A history point: one sample, or with a step the sum of its deltas and the peak of its levels. */
-export interface HistoryPoint {
-  tsMs: number;
-  samples: number;
-  intervalMs: number;
-  bytesIn: number;
-  bytesOut: number;
-  connections: number;
-  udpSessions: number;
-  aclDenied: number;
-  noHealthyUpstream: number;
-  udpDropped: number;
-  suspendedRefused: number;
-  activeConnections: number;
-  activeTcp: number;
-  activeUdpSessions: number;
-  upstreamsHealthy: number;
-  upstreamsTotal: number;
-  running: boolean;
-  suspended: boolean;
-}
+export type HistoryPoint = SampleValues & { tsMs: number; samples: number; intervalMs: number };
+
+/** The proxy values the history has, with their field in a `HistoryPoint`. */
+export const HISTORY_VALUES = historySelects();
+const SELECTS = HISTORY_VALUES;
+const FLAG_FIELDS = SELECTS.filter((s) => s.entry.spec.unit === 'flag').map((s) => s.field);
 
 const HISTORY_SQL = `
   SELECT * FROM (
     SELECT (ts_ms / CAST(@step AS INTEGER)) * CAST(@step AS INTEGER) AS tsMs, COUNT(*) AS samples, SUM(interval_ms) AS intervalMs,
-      SUM(bytes_in) AS bytesIn, SUM(bytes_out) AS bytesOut, SUM(connections) AS connections,
-      SUM(udp_sessions) AS udpSessions, SUM(acl_denied) AS aclDenied,
-      SUM(no_healthy_upstream) AS noHealthyUpstream, SUM(udp_dropped) AS udpDropped,
-      SUM(suspended_refused) AS suspendedRefused, MAX(active_tcp + active_udp_sessions) AS activeConnections,
-      MAX(active_tcp) AS activeTcp, MAX(active_udp_sessions) AS activeUdpSessions,
-      MIN(upstreams_healthy) AS upstreamsHealthy, MAX(upstreams_total) AS upstreamsTotal,
-      MAX(running) AS running, MAX(suspended) AS suspended
+      ${SELECTS.map((s) => `${s.expression} AS ${s.field}`).join(', ')}
     FROM proxy_samples WHERE proxy = @proxy AND ts_ms >= @since
     GROUP BY 1 ORDER BY 1 DESC LIMIT @limit
   ) ORDER BY tsMs ASC`;
+
+function insertSql(table: string, keys: string[], columns: SampleColumn[]): string {
+  const names = [...keys.map((k) => k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)), ...columns.map((c) => c.column)];
+  const params = [...keys, ...columns.map((c) => c.field)].map((p) => `@${p}`);
+  return `INSERT OR REPLACE INTO ${table} (${names.join(', ')}) VALUES (${params.join(', ')})`;
+}
+
+/** A sample's parameters: every column present, flags as 0/1, a missing value 0. */
+function params(sample: SampleValues, keys: string[], columns: SampleColumn[]): Record<string, string | number> {
+  const out: Record<string, string | number> = {};
+  for (const key of keys) out[key] = sample[key] as string | number;
+  for (const { field } of columns) out[field] = Number(sample[field] ?? 0);
+  return out;
+}
+
+const PROXY_KEYS = ['proxy', 'tsMs', 'intervalMs'];
+const UPSTREAM_KEYS = ['proxy', 'upstream', 'tsMs', 'intervalMs'];
 
 /** The metric time series: written one flush at a time, pruned by age, read for graphs. */
 export class MetricsStore {
@@ -94,11 +71,8 @@ export class MetricsStore {
   private readonly historyQuery: Statement;
 
   constructor(private readonly db: Database) {
-    this.insertProxy = db.prepare(`INSERT OR REPLACE INTO proxy_samples VALUES (@proxy, @tsMs, @intervalMs, @bytesIn, @bytesOut,
-      @connections, @udpSessions, @aclDenied, @noHealthyUpstream, @udpDropped, @suspendedRefused, @activeTcp,
-      @activeUdpSessions, @upstreamsHealthy, @upstreamsTotal, @running, @suspended)`);
-    this.insertUpstream = db.prepare(`INSERT OR REPLACE INTO upstream_samples VALUES (@proxy, @upstream, @tsMs, @intervalMs,
-      @healthy, @active, @connections, @bytesIn, @bytesOut)`);
+    this.insertProxy = db.prepare(insertSql('proxy_samples', PROXY_KEYS, PROXY_COLUMNS));
+    this.insertUpstream = db.prepare(insertSql('upstream_samples', UPSTREAM_KEYS, UPSTREAM_COLUMNS));
     this.pruneProxy = db.prepare('DELETE FROM proxy_samples WHERE ts_ms < ?');
     this.pruneUpstream = db.prepare('DELETE FROM upstream_samples WHERE ts_ms < ?');
     this.historyQuery = db.prepare(HISTORY_SQL);
@@ -107,8 +81,8 @@ export class MetricsStore {
   /** Writes one flush and drops rows older than `pruneBeforeMs`, in one transaction. */
   write(proxies: ProxySample[], upstreams: UpstreamSample[], pruneBeforeMs: number): { pruned: number } {
     return this.db.transaction(() => {
-      for (const s of proxies) this.insertProxy.run({ ...s, running: Number(s.running), suspended: Number(s.suspended) });
-      for (const s of upstreams) this.insertUpstream.run({ ...s, healthy: Number(s.healthy) });
+      for (const s of proxies) this.insertProxy.run(params(s, PROXY_KEYS, PROXY_COLUMNS));
+      for (const s of upstreams) this.insertUpstream.run(params(s, UPSTREAM_KEYS, UPSTREAM_COLUMNS));
       const pruned = this.pruneProxy.run(pruneBeforeMs).changes;
       this.pruneUpstream.run(pruneBeforeMs);
       return { pruned };
@@ -117,6 +91,7 @@ export class MetricsStore {
 
   history(query: HistoryQuery): HistoryPoint[] {
     const rows = this.historyQuery.all({ proxy: query.proxy, since: query.sinceMs, limit: query.limit, step: query.stepMs ?? 1 }) as HistoryPoint[];
-    return rows.map((row) => ({ ...row, running: Boolean(row.running), suspended: Boolean(row.suspended) }));
+    for (const row of rows) for (const field of FLAG_FIELDS) row[field] = Boolean(row[field]);
+    return rows;
   }
 }

@@ -46,7 +46,9 @@ test('a restarted supervisor keeps the history and the bandwidth usage; rows pas
   // A row from long ago, as an older run would have left it.
   const db = new BetterSqlite3(sqlitePath);
   const rowsBefore = db.prepare("SELECT COUNT(*) FROM proxy_samples WHERE proxy = 'alpha'").pluck().get() as number;
-  db.prepare("INSERT INTO proxy_samples VALUES ('alpha', ?, 10000, 999, 999, 1, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 0)").run(Date.now() - 2 * HOUR);
+  // The columns of the first schema; columns added for later counters default to 0.
+  const columns = 'proxy, ts_ms, interval_ms, bytes_in, bytes_out, connections, udp_sessions, acl_denied, no_healthy_upstream, udp_dropped, suspended_refused, active_tcp, active_udp_sessions, upstreams_healthy, upstreams_total, running, suspended';
+  db.prepare(`INSERT INTO proxy_samples (${columns}) VALUES ('alpha', ?, 10000, 999, 999, 1, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 0)`).run(Date.now() - 2 * HOUR);
   db.close();
 
   const second = await SupervisorProcess.start(options);

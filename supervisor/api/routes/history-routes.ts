@@ -1,5 +1,6 @@
 import { Type } from '@sinclair/typebox';
-import type { HistoryPoint } from '../../store/metrics-store.js';
+import { historyFieldOf } from '../../../shared/counters/counters.js';
+import { HISTORY_VALUES, type HistoryPoint } from '../../store/metrics-store.js';
 import type { ApiContext } from '../api-context.js';
 import { ApiError } from '../api-error.js';
 import { findProxy } from '../proxy-lookup.js';
@@ -23,28 +24,16 @@ export function queryNumber(value: unknown, name: string, fallback: number | nul
 
 function pointView(p: HistoryPoint) {
   const seconds = p.intervalMs / 1000;
-  const rate = (bytes: number): number => (seconds > 0 ? Math.round((bytes / seconds) * 100) / 100 : 0);
+  const rate = (bytes: unknown): number => (seconds > 0 ? Math.round((Number(bytes) / seconds) * 100) / 100 : 0);
+  const values: Record<string, unknown> = {};
+  for (const { entry, field } of HISTORY_VALUES) values[historyFieldOf(entry)] = p[field];
   return {
     timestamp: new Date(p.tsMs).toISOString(),
     samples: p.samples,
     interval_seconds: seconds,
-    active_connections: p.activeConnections,
-    active_tcp_connections: p.activeTcp,
-    active_udp_sessions: p.activeUdpSessions,
-    connections: p.connections,
-    udp_sessions: p.udpSessions,
-    bytes_in: p.bytesIn,
-    bytes_out: p.bytesOut,
+    ...values,
     bytes_in_per_second: rate(p.bytesIn),
     bytes_out_per_second: rate(p.bytesOut),
-    acl_denied: p.aclDenied,
-    no_healthy_upstream: p.noHealthyUpstream,
-    udp_dropped: p.udpDropped,
-    suspended_refused: p.suspendedRefused,
-    upstreams_healthy: p.upstreamsHealthy,
-    upstreams_total: p.upstreamsTotal,
-    running: p.running,
-    suspended: p.suspended,
   };
 }
 

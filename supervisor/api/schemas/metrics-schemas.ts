@@ -1,6 +1,9 @@
 import { Type, type TSchema } from '@sinclair/typebox';
 import { familiesOf, METRIC_FAMILIES, type MetricScope } from '../../metrics/metric-families.js';
+import { historyFieldOf } from '../../../shared/counters/counters.js';
+import { HISTORY_VALUES } from '../../store/metrics-store.js';
 import { Timestamp } from './common-schemas.js';
+import { counterSchema } from './counter-schemas.js';
 
 function valuesOf(scope: MetricScope, only: (total: boolean) => boolean = () => true): Record<string, TSchema> {
   return Object.fromEntries(familiesOf(scope).filter((f) => only(f.total === true)).map((f) => [f.key, Type.Integer({ description: `${f.help} (Prometheus: ${f.name})` })]));
@@ -43,25 +46,15 @@ export const HistoryPoint = Type.Object(
     timestamp: Type.String({ format: 'date-time', description: 'End of the flush interval; with `step`, the start of the step.' }),
     samples: Int({ description: 'Flush samples in this point (1 without `step`).' }),
     interval_seconds: Type.Number({ description: 'Time the deltas below cover.' }),
-    active_connections: Int({ description: 'Open TCP connections + UDP sessions at the end of the interval (the peak within a step).' }),
-    active_tcp_connections: Int(),
-    active_udp_sessions: Int(),
-    connections: Int({ description: 'New TCP connections and UDP sessions in the interval.' }),
-    udp_sessions: Int({ description: 'New UDP sessions in the interval.' }),
-    bytes_in: Int({ description: 'Bytes from clients in the interval.' }),
-    bytes_out: Int({ description: 'Bytes to clients in the interval.' }),
+    ...Object.fromEntries(HISTORY_VALUES.map(({ entry }) => [historyFieldOf(entry), counterSchema(entry, 'history')])),
     bytes_in_per_second: Type.Number(),
     bytes_out_per_second: Type.Number(),
-    acl_denied: Int(),
-    no_healthy_upstream: Int(),
-    udp_dropped: Int(),
-    suspended_refused: Int(),
-    upstreams_healthy: Int({ description: 'Healthy upstreams at the end of the interval (the lowest within a step).' }),
-    upstreams_total: Int(),
-    running: Type.Boolean(),
-    suspended: Type.Boolean(),
   },
-  { additionalProperties: false },
+  {
+    additionalProperties: false,
+    description:
+      'Counters are the change during the interval (summed within a step); gauges the level at its end (within a step the peak, the low for upstreams_healthy).',
+  },
 );
 
 export const HistoryReply = Type.Object(

@@ -1,5 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import { ConfigProblem, NullableTimestamp } from './common-schemas.js';
+import { counterProperties } from './counter-schemas.js';
 
 const Listener = Type.Object(
   { ip: Type.String(), port: Type.Integer(), protocol: Type.Union([Type.Literal('tcp'), Type.Literal('udp')]) },
@@ -17,7 +18,6 @@ export const ProxySummary = Type.Object(
     description: Type.String(),
     enabled: Type.Boolean(),
     state: ProxyState,
-    running: Type.Boolean(),
     pid: Type.Union([Type.Integer(), Type.Null()]),
     config_path: Type.String({ description: 'Absolute path of the YAML file.' }),
     protocol: Type.Union([Type.String(), Type.Null()]),
@@ -27,16 +27,7 @@ export const ProxySummary = Type.Object(
     started_at: NullableTimestamp,
     last_error: Type.Union([Type.Object({ message: Type.String(), at: Type.String() }, { additionalProperties: false }), Type.Null()]),
     config_errors: Type.Array(ConfigProblem, { description: 'Problems in the file on disk; a running proxy keeps its last good config meanwhile.' }),
-    active_connections: Type.Integer({ description: 'Open TCP connections plus UDP sessions.' }),
-    active_tcp_connections: Type.Integer(),
-    active_udp_sessions: Type.Integer(),
-    total_connections: Type.Integer({ description: 'TCP connections and UDP sessions opened since the supervisor started.' }),
-    bytes_in: Type.Integer({ description: 'Client → upstream bytes since the supervisor started.' }),
-    bytes_out: Type.Integer({ description: 'Upstream → client bytes since the supervisor started.' }),
-    no_healthy_upstream_total: Type.Integer(),
-    udp_dropped_total: Type.Integer(),
-    denied_by_acl_total: Type.Integer(),
-    suspended: Type.Boolean({ description: 'The bandwidth quota is used up: new connections and UDP sessions are refused until the period ends.' }),
+    ...counterProperties('proxy'),
     suspended_reason: Type.Union([Type.String(), Type.Null()]),
   },
   { additionalProperties: false },

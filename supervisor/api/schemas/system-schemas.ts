@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { ProxyState } from './proxy-schemas.js';
 import { BandwidthReply } from './bandwidth-schemas.js';
+import { counterProperties } from './counter-schemas.js';
 
 const Int = Type.Integer;
 
@@ -43,10 +44,7 @@ export const StatsSchema = Type.Object(
   { additionalProperties: false },
 );
 
-const UpstreamTotals = Type.Object(
-  { upstream: Type.String(), healthy: Type.Boolean(), active_connections: Int(), total_connections: Int(), bytes_in: Int(), bytes_out: Int() },
-  { additionalProperties: false },
-);
+const UpstreamTotals = Type.Object({ upstream: Type.String({ description: 'ip:port' }), ...counterProperties('upstream') }, { additionalProperties: false });
 
 export const OverviewProxy = Type.Object(
   {
@@ -74,24 +72,11 @@ export const ProxyStatsSchema = Type.Object(
   {
     name: Type.String(),
     state: ProxyState,
-    running: Type.Boolean(),
-    active_connections: Int(),
-    active_tcp_connections: Int(),
-    active_udp_sessions: Int(),
-    total_connections: Int(),
-    bytes_in: Int(),
-    bytes_out: Int(),
-    no_healthy_upstream_total: Int(),
-    udp_dropped_total: Int(),
-    denied_by_acl_total: Int(),
-    upstreams: Type.Array(UpstreamTotals),
-    upstreams_total: Int(),
-    upstreams_healthy: Int(),
-    l7_enabled: Type.Boolean(),
-    l7_blocked: Int(),
-    l7_banned: Int(),
-    suspended: Type.Boolean({ description: 'The bandwidth quota is used up: new connections and UDP sessions are refused until the period ends.' }),
+    ...counterProperties('proxy'),
     suspended_reason: Type.Union([Type.String(), Type.Null()]),
+    upstreams: Type.Array(UpstreamTotals),
+    l7_enabled: Type.Boolean(),
+    l7_banned: Int(),
     bandwidth: BandwidthReply,
   },
   { additionalProperties: false },

@@ -1,5 +1,5 @@
 import type { ProxyController } from '../../workers/proxy-controller.js';
-import { trafficCounters } from './traffic-counters.js';
+import { proxyCounterFields } from './counter-fields.js';
 
 /** The JSON an operator sees for one proxy in `GET /api/proxies`. */
 export function proxyView(controller: ProxyController) {
@@ -9,7 +9,6 @@ export function proxyView(controller: ProxyController) {
     description: config?.description ?? '',
     enabled: config?.enabled ?? false,
     state: controller.state,
-    running: controller.state === 'running',
     pid: controller.runningWorker?.pid ?? null,
     config_path: controller.file,
     protocol: config?.protocol ?? null,
@@ -19,6 +18,7 @@ export function proxyView(controller: ProxyController) {
     started_at: controller.startedAt,
     last_error: controller.lastError,
     config_errors: controller.configIssues.map((i) => ({ path: i.path, message: i.message })),
-    ...trafficCounters(controller),
+    ...proxyCounterFields(controller),
+    suspended_reason: controller.suspendedReason,
   };
 }

@@ -19,7 +19,7 @@ class FakeClock {
 }
 
 class FakeProxy implements MeteredProxy {
-  stats = { bytesIn: 0, bytesOut: 0 };
+  stats = { totals: { bytesIn: 0, bytesOut: 0 } };
   suspendedReason: string | null = null;
   readonly calls: (string | null)[] = [];
   config: { bandwidth: BandwidthConfig };
@@ -34,8 +34,8 @@ class FakeProxy implements MeteredProxy {
     this.suspendedReason = reason;
   }
   traffic(bytesIn: number, bytesOut = 0): void {
-    this.stats.bytesIn += bytesIn;
-    this.stats.bytesOut += bytesOut;
+    this.stats.totals.bytesIn += bytesIn;
+    this.stats.totals.bytesOut += bytesOut;
   }
 }
 

@@ -6,6 +6,7 @@ import { MetricsRecorder } from '../../../supervisor/metrics/metrics-recorder.js
 import { MetricsStore } from '../../../supervisor/store/metrics-store.js';
 import { openStateDatabase } from '../../../supervisor/store/state-database.js';
 import { ProxyController } from '../../../supervisor/workers/proxy-controller.js';
+import { zeroWorkerValues } from '../../../shared/counters/counters.js';
 
 const quiet = { child: () => quiet, info: () => undefined, warn: () => undefined, error: () => undefined, debug: () => undefined } as unknown as Logger;
 
@@ -30,14 +31,14 @@ function setup(enabled = true) {
 
 test('each flush stores the deltas since the previous one and the levels now', () => {
   const { clock, mc, recorder, rows, upstreamRows } = setup();
-  mc.stats.bytesIn = 1000;
-  mc.stats.bytesOut = 3000;
-  mc.stats.tcpConnectionsTotal = 2;
-  mc.stats.upstreams.set('10.0.0.1:25565', { ip: '10.0.0.1', port: 25565, healthy: true, active: 1, connectionsTotal: 2, bytesIn: 1000, bytesOut: 3000 });
+  mc.stats.totals.bytesIn = 1000;
+  mc.stats.totals.bytesOut = 3000;
+  mc.stats.totals.tcpConnections = 2;
+  mc.stats.upstreams.set('10.0.0.1:25565', { ...zeroWorkerValues('upstream'), ip: '10.0.0.1', port: 25565, healthy: true, active: 1, opened: 2, bytesIn: 1000, bytesOut: 3000 });
   clock.ms += 10_000;
   recorder.flush();
-  mc.stats.bytesIn = 1500;
-  mc.stats.udpSessionsTotal = 4;
+  mc.stats.totals.bytesIn = 1500;
+  mc.stats.totals.udpSessionsTotal = 4;
   clock.ms += 10_000;
   recorder.flush();
   const [first, second] = rows();
@@ -50,7 +51,7 @@ test('each flush stores the deltas since the previous one and the levels now', (
 
 test('a flush prunes rows older than retention_hours', () => {
   const { db, clock, recorder, rows } = setup();
-  db.prepare('INSERT INTO proxy_samples VALUES (?, ?, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)').run('mc', clock.ms - 3_600_001 + 10_000);
+  new MetricsStore(db).write([{ proxy: 'mc', tsMs: clock.ms - 3_600_001 + 10_000, intervalMs: 1 }], [], 0);
   clock.ms += 10_000;
   recorder.flush();
   assert.equal(rows().length, 1);
@@ -59,12 +60,12 @@ test('a flush prunes rows older than retention_hours', () => {
 
 test('with metrics.enabled false nothing is written, and enabling later starts from then', () => {
   const { clock, config, mc, recorder, rows } = setup(false);
-  mc.stats.bytesIn = 5000;
+  mc.stats.totals.bytesIn = 5000;
   clock.ms += 10_000;
   recorder.flush();
   assert.equal(rows().length, 0);
   config.enabled = true;
-  mc.stats.bytesIn = 5100;
+  mc.stats.totals.bytesIn = 5100;
   clock.ms += 10_000;
   recorder.flush();
   assert.equal(rows()[0].bytes_in, 100);
@@ -73,7 +74,7 @@ test('with metrics.enabled false nothing is written, and enabling later starts f
 test('stop writes the last interval', () => {
   const { clock, mc, recorder, rows } = setup();
   recorder.start();
-  mc.stats.bytesOut = 42;
+  mc.stats.totals.bytesOut = 42;
   clock.ms += 1_234;
   recorder.stop();
   assert.deepEqual([rows()[0].bytes_out, rows()[0].interval_ms], [42, 1_234]);

@@ -1,0 +1,84 @@
+// Every value of the counter table, as the supervisor reads it now. Worker-sourced values come
+// from the proxy's stats, sums from their parts, and `source: 'supervisor'` values from the
+// functions below: one per such entry, or the build fails.
+import { entriesOf, sumPartsOf, type CounterValues, type SupervisorValueName, type WorkerCounterName } from '../../shared/counters/counters.js';
+import type { CounterScope } from '../../shared/counters/counter-spec.js';
+import type { BandwidthUsage } from '../bandwidth/bandwidth-manager.js';
+import { usedBytes } from '../bandwidth/quota-check.js';
+import type { Period } from '../bandwidth/quota-periods.js';
+import type { ProxyController } from '../workers/proxy-controller.js';
+import type { UpstreamTotals } from './proxy-stats.js';
+
+type Computed<S extends CounterScope, Input> = { readonly [N in SupervisorValueName<S>]: (input: Input) => number };
+
+/** What the supervisor-scope values are computed from. */
+export interface SupervisorState {
+  controllers: readonly ProxyController[];
+  reloadErrors: number;
+}
+
+const SUPERVISOR: Computed<'supervisor', SupervisorState> = {
+  proxyCount: (s) => s.controllers.length,
+  proxiesRunning: (s) => s.controllers.filter((c) => c.state === 'running').length,
+  configReloadErrors: (s) => s.reloadErrors,
+  bansActive: () => 0,
+};
+
+/** Upstreams known and healthy; before the first counter report every configured one counts, healthy while running. */
+export function upstreamHealth(controller: ProxyController): { healthy: number; total: number } {
+  const reported = [...controller.stats.upstreams.values()];
+  if (reported.length === 0) {
+    const configured = controller.config?.upstreams.length ?? 0;
+    return { healthy: controller.state === 'running' ? configured : 0, total: configured };
+  }
+  return { healthy: reported.filter((u) => u.healthy).length, total: reported.length };
+}
+
+const PROXY: Computed<'proxy', ProxyController> = {
+  running: (c) => (c.state === 'running' ? 1 : 0),
+  suspended: (c) => (c.suspendedReason === null ? 0 : 1),
+  workerRestarts: (c) => c.restarts,
+  upstreamsHealthy: (c) => upstreamHealth(c).healthy,
+  upstreamsTotal: (c) => upstreamHealth(c).total,
+};
+
+const UPSTREAM: Computed<'upstream', UpstreamTotals> = {
+  healthy: (u) => (u.healthy ? 1 : 0),
+};
+
+const BANDWIDTH: Computed<'bandwidth', { usage: BandwidthUsage; period: Period }> = {
+  usedBytes: ({ usage, period }) => usedBytes(usage.usage[period]),
+  limitBytes: ({ usage, period }) => usage.limits[period],
+};
+
+/** Fills a scope's values: own sources first, then the sums (which may name later entries). */
+function valuesOf<S extends CounterScope>(scope: S, read: (name: string, source: 'worker' | 'supervisor') => number): CounterValues<S> {
+  const values: Record<string, number> = {};
+  const entries = entriesOf(scope);
+  for (const { name, spec } of entries) if (typeof spec.source === 'string') values[name] = read(name, spec.source);
+  for (const entry of entries) {
+    const parts = sumPartsOf(entry);
+    if (parts.length > 0) values[entry.name] = parts.reduce((sum, part) => sum + (values[part] ?? 0), 0);
+  }
+  return values as CounterValues<S>;
+}
+
+export function supervisorValues(state: SupervisorState): CounterValues<'supervisor'> {
+  return valuesOf('supervisor', (name) => SUPERVISOR[name as SupervisorValueName<'supervisor'>](state));
+}
+
+export function proxyValues(controller: ProxyController): CounterValues<'proxy'> {
+  return valuesOf('proxy', (name, source) =>
+    source === 'worker' ? controller.stats.value(name as WorkerCounterName<'proxy'>) : PROXY[name as SupervisorValueName<'proxy'>](controller),
+  );
+}
+
+export function upstreamValues(totals: UpstreamTotals): CounterValues<'upstream'> {
+  return valuesOf('upstream', (name, source) =>
+    source === 'worker' ? totals[name as WorkerCounterName<'upstream'>] : UPSTREAM[name as SupervisorValueName<'upstream'>](totals),
+  );
+}
+
+export function bandwidthValues(usage: BandwidthUsage, period: Period): CounterValues<'bandwidth'> {
+  return valuesOf('bandwidth', (name) => BANDWIDTH[name as SupervisorValueName<'bandwidth'>]({ usage, period }));
+}
