@@ -29,6 +29,7 @@ export class UpstreamState implements WorkerValues<'upstream'> {
   totalOpened = 0;
   /** Deltas since the last counter report. */
   opened = 0;
+  connectFailures = 0;
   bytesIn = 0;
   bytesOut = 0;
 

@@ -5,6 +5,9 @@ import type { UpstreamState } from '../balancer/upstream-state.js';
 import { coarseClock } from '../runtime/clock.js';
 import type { RelayHost } from './relay-host.js';
 
+/** The close reason the timeout sweep gives a relay whose upstream did not connect in time. */
+export const UPSTREAM_CONNECT_TIMEOUT = 'upstream connect timeout';
+
 /**
  * One client connection and its upstream connection. Bytes are relayed with backpressure both
  * ways (a full writer pauses the other side's reader), half-close is passed on (one side's FIN
@@ -153,6 +156,8 @@ export class TcpRelay {
 
   private readonly onUpstreamClose = (): void => {
     if (!this.bothEnded()) {
+      // A connect that failed or timed out; not one cut short by the client, a kill or a drain.
+      if (!this.connected && (this.closeReason === '' || this.closeReason === UPSTREAM_CONNECT_TIMEOUT)) this.upstream.connectFailures++;
       if (this.closeReason === '') this.closeReason = this.connected ? 'upstream reset' : 'upstream connect failed';
       this.client.destroy();
     }

@@ -1,5 +1,5 @@
 import type { ProxyConfig } from '../../shared/config/resolved-types.js';
-import type { TcpRelay } from '../listeners/tcp-relay.js';
+import { UPSTREAM_CONNECT_TIMEOUT, type TcpRelay } from '../listeners/tcp-relay.js';
 import type { UdpSession } from '../listeners/udp-session.js';
 import { coarseClock } from './clock.js';
 
@@ -61,7 +61,7 @@ export class TimeoutSweeper {
 
 function tcpTimeoutReason(relay: TcpRelay, now: number, t: ProxyConfig['timeouts']): string | null {
   if (!relay.connected) {
-    return now - relay.startedAt > t.upstreamConnectMs ? 'upstream connect timeout' : null;
+    return now - relay.startedAt > t.upstreamConnectMs ? UPSTREAM_CONNECT_TIMEOUT : null;
   }
   // A side we stopped reading because the other side is blocked is not idle.
   if (t.clientReadMs > 0 && !relay.clientEnded && relay.upstreamBlockedSince === 0 && now - relay.lastClientReadAt > t.clientReadMs) {
