@@ -13,6 +13,8 @@ import { BandwidthManager } from './bandwidth/bandwidth-manager.js';
 import { systemClock, type Clock } from './clock.js';
 import { MetricsService } from './metrics/metrics-service.js';
 import { StateStore } from './store/state-store.js';
+import { SupervisorEvents } from './events/supervisor-events.js';
+import { assertSafeApiExposure } from './api/api-exposure.js';
 
 export interface SupervisorPaths {
   globalFile: string;
@@ -32,6 +34,9 @@ export class Supervisor {
   readonly store: StateStore;
   readonly bandwidth: BandwidthManager;
   readonly metrics: MetricsService;
+  readonly events = new SupervisorEvents();
+  /** The API keys; a SIGHUP that changes `api.api_keys` swaps them in place. */
+  private readonly keyring: ApiKeyring;
   private watcher: ProxyWatcher;
   private api: ApiServer | null = null;
   private queue: Promise<unknown> = Promise.resolve();
@@ -43,7 +48,8 @@ export class Supervisor {
     private readonly logger: Logger,
     clock: Clock = systemClock,
   ) {
-    this.fleet = new ProxyFleet(logger);
+    this.fleet = new ProxyFleet(logger, undefined, this.events);
+    this.keyring = new ApiKeyring(global.api.apiKeys);
     this.store = StateStore.open(global.metrics.sqlitePath, logger.child({ component: 'store' }));
     const proxies = () => this.fleet.list();
     this.bandwidth = new BandwidthManager({ list: proxies }, this.store.bandwidth, () => this.global.timezone, logger.child({ component: 'bandwidth' }), clock);
@@ -124,7 +130,7 @@ export class Supervisor {
     }
     for (const warning of parsed.warnings) this.logger.warn('config warning', { problem: formatIssue(warning) });
     const next = parsed.config;
-    if (!isDeepStrictEqual(next.api, this.global.api)) this.logger.warn('api settings changed; restart routex to apply them');
+    this.applyApiChanges(next);
     if (next.metrics.sqlitePath !== this.global.metrics.sqlitePath) this.logger.warn('metrics.sqlite_path changed; restart routex to apply it');
     if (next.logging.format !== this.global.logging.format || next.logging.output !== this.global.logging.output || next.logging.filePath !== this.global.logging.filePath) {
       this.logger.warn('log output settings changed; restart routex to apply them');
@@ -133,10 +139,28 @@ export class Supervisor {
     this.global = next;
   }
 
+  /** New keys apply at once (a revoked key stops working, open event streams end); the listener's settings need a restart. */
+  private applyApiChanges(next: GlobalConfig): void {
+    const { apiKeys: nextKeys, ...nextListener } = next.api;
+    const { apiKeys: keys, ...listener } = this.global.api;
+    if (!isDeepStrictEqual(nextListener, listener)) this.logger.warn('api settings changed; restart routex to apply them');
+    if (isDeepStrictEqual(nextKeys, keys)) return;
+    try {
+      assertSafeApiExposure({ ...this.global.api, apiKeys: nextKeys });
+    } catch (error) {
+      this.logger.error('api keys rejected, keeping the running ones', { error: (error as Error).message });
+      next.api.apiKeys = keys;
+      return;
+    }
+    this.keyring.replace(nextKeys);
+    this.logger.info('api keys reloaded', { keys: nextKeys.length });
+  }
+
   private apiContext(): ApiContext {
     return {
       fleet: this.fleet,
-      keyring: new ApiKeyring(this.global.api.apiKeys),
+      keyring: this.keyring,
+      events: this.events,
       logger: this.logger.child({ component: 'api' }),
       startedAt: this.startedAt,
       global: () => this.global,

@@ -4,12 +4,15 @@ import type { ProxyFleet, ReconcileReport } from '../workers/proxy-fleet.js';
 import type { ApiKeyring } from './auth.js';
 import type { BandwidthManager } from '../bandwidth/bandwidth-manager.js';
 import type { MetricsService } from '../metrics/metrics-service.js';
+import type { SupervisorEvents } from '../events/supervisor-events.js';
 
 /** What route modules may use. Each concern's routes live in their own file under routes/. */
 export interface ApiContext {
   readonly fleet: ProxyFleet;
   readonly keyring: ApiKeyring;
   readonly logger: Logger;
+  /** State changes as they happen (worker start/crash, health, config errors, suspensions). */
+  readonly events: SupervisorEvents;
   readonly startedAt: Date;
   global(): GlobalConfig;
   /** Absolute path of the proxies folder. */

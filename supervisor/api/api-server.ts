@@ -20,6 +20,7 @@ import { proxyLifecycleRoutes } from './routes/proxy-lifecycle-routes.js';
 import { proxyRoutes } from './routes/proxy-routes.js';
 import { systemRoutes } from './routes/system-routes.js';
 import { upstreamRoutes } from './routes/upstream-routes.js';
+import { eventRoutes } from './routes/event-routes.js';
 
 export class ApiStartError extends Error {
   readonly code = 'ERR_API_START';
@@ -39,6 +40,7 @@ export function registerRoutes(ctx: ApiContext): RouteRegistry {
   historyRoutes(routes, ctx);
   bandwidthRoutes(routes, ctx);
   aclRoutes(routes, ctx, new AclFileService(ctx));
+  eventRoutes(routes, ctx);
   openApiRoutes(routes);
   return routes;
 }

@@ -4,8 +4,10 @@ import type { ApiKeyConfig } from '../../shared/config/resolved-types.js';
 import { ApiError } from './api-error.js';
 
 export type Scope = '*' | 'proxies:read' | 'metrics:read';
+/** What a route asks of the caller: a scope, or just any valid key (`key`). */
+export type Requirement = Scope | 'key';
 
-interface KeyEntry {
+export interface KeyEntry {
   digest: Buffer;
   label: string;
   permissions: ReadonlySet<string>;
@@ -33,9 +35,14 @@ export function extractApiKey(req: Request): string | undefined {
  * match) whether or not an earlier one matched.
  */
 export class ApiKeyring {
-  private readonly entries: KeyEntry[];
+  private entries: KeyEntry[] = [];
 
   constructor(keys: ApiKeyConfig[]) {
+    this.replace(keys);
+  }
+
+  /** From now on only `keys` are accepted (a config reload). */
+  replace(keys: ApiKeyConfig[]): void {
     this.entries = keys.map((k) => ({ digest: digest(k.key), label: k.label, permissions: new Set(k.permissions) }));
   }
 
@@ -48,17 +55,24 @@ export class ApiKeyring {
     return found;
   }
 
+  /** The entry of `key` if it is (still) valid and meets `requirement`, else the API error to answer. */
+  check(key: string | undefined, requirement: Requirement): KeyEntry | ApiError {
+    if (key === undefined) return new ApiError(401, 'ERR_AUTH_MISSING_KEY', 'an API key is required (X-API-Key header, Authorization: Bearer, or ?api_key=)');
+    const entry = this.find(key);
+    if (entry === undefined) return new ApiError(401, 'ERR_AUTH_INVALID_KEY', 'invalid API key');
+    if (requirement !== 'key' && !entry.permissions.has('*') && !entry.permissions.has(requirement)) {
+      return new ApiError(403, 'ERR_AUTH_FORBIDDEN', `this key lacks the "${requirement}" permission`);
+    }
+    return entry;
+  }
+
   /** 401 without a known key, 403 when the key lacks the scope (`*` grants every scope). */
-  require(scope: Scope): RequestHandler {
+  require(requirement: Requirement): RequestHandler {
     return (req, res, next) => {
-      const key = extractApiKey(req);
-      if (key === undefined) return next(new ApiError(401, 'ERR_AUTH_MISSING_KEY', 'an API key is required (X-API-Key header, Authorization: Bearer, or ?api_key=)'));
-      const entry = this.find(key);
-      if (entry === undefined) return next(new ApiError(401, 'ERR_AUTH_INVALID_KEY', 'invalid API key'));
-      if (!entry.permissions.has('*') && !entry.permissions.has(scope)) {
-        return next(new ApiError(403, 'ERR_AUTH_FORBIDDEN', `this key lacks the "${scope}" permission`));
-      }
+      const entry = this.check(extractApiKey(req), requirement);
+      if (entry instanceof ApiError) return next(entry);
       res.locals.apiKeyLabel = entry.label;
+      res.locals.apiKey = entry;
       next();
     };
   }

@@ -18,7 +18,8 @@ function operationId(spec: RouteSpec): string {
 }
 
 function contentOf(response: ResponseSpec): Record<string, { schema: unknown }> {
-  const content: Record<string, { schema: unknown }> = { [response.contentType ?? 'application/json']: { schema: response.schema } };
+  const primary = { schema: response.schema, ...(response.events === undefined ? {} : { 'x-events': response.events }) };
+  const content: Record<string, { schema: unknown }> = { [response.contentType ?? 'application/json']: primary };
   for (const [type, schema] of Object.entries(response.alternatives ?? {})) content[type] = { schema };
   return content;
 }
@@ -28,7 +29,7 @@ function responses(spec: RouteSpec): Record<string, unknown> {
   const all = { ...spec.responses };
   if (spec.scope !== null) {
     all[401] ??= { description: 'No API key, or an unknown one.', schema: ErrorBody };
-    all[403] ??= { description: `The key lacks the "${spec.scope}" permission.`, schema: ErrorBody };
+    if (spec.scope !== 'key') all[403] ??= { description: `The key lacks the "${spec.scope}" permission.`, schema: ErrorBody };
   }
   for (const [status, response] of Object.entries(all)) {
     out[status] = {
@@ -39,12 +40,18 @@ function responses(spec: RouteSpec): Record<string, unknown> {
   return out;
 }
 
+function scopeNoteOf(scope: RouteSpec['scope']): string {
+  if (scope === null) return 'No authentication.';
+  if (scope === 'key') return 'Requires any valid API key.';
+  return `Requires the \`${scope}\` permission (a \`*\` key has every permission).`;
+}
+
 function operation(spec: RouteSpec): Record<string, unknown> {
   const parameters = [
     ...Object.entries(spec.params ?? {}).map(([name, p]) => ({ name, in: 'path', required: true, description: p.description, schema: p.schema })),
     ...Object.entries(spec.query ?? {}).map(([name, p]) => ({ name, in: 'query', required: p.required ?? false, description: p.description, schema: p.schema })),
   ];
-  const scopeNote = spec.scope === null ? 'No authentication.' : `Requires the \`${spec.scope}\` permission (a \`*\` key has every permission).`;
+  const scopeNote = scopeNoteOf(spec.scope);
   return {
     operationId: operationId(spec),
     tags: [spec.tag],

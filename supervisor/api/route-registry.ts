@@ -1,6 +1,6 @@
 import { Router, type Request, type Response } from 'express';
 import type { TSchema } from '@sinclair/typebox';
-import type { ApiKeyring, Scope } from './auth.js';
+import type { ApiKeyring, Requirement } from './auth.js';
 
 export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
@@ -24,6 +24,8 @@ export interface ResponseSpec {
   contentType?: string;
   /** Other media types the same status can carry (content type → schema), e.g. `text/csv`. */
   alternatives?: Record<string, TSchema>;
+  /** For `text/event-stream`: the `data:` schema of each event name (documented as `x-events`). */
+  events?: Record<string, TSchema>;
 }
 
 /**
@@ -34,8 +36,8 @@ export interface RouteSpec {
   method: HttpMethod;
   /** Express-style path, e.g. `/api/proxies/:name`. */
   path: string;
-  /** `null` for the open routes (health, version, the OpenAPI document itself). */
-  scope: Scope | null;
+  /** `null` for the open routes (health, version, the OpenAPI document itself); `key` for any valid key. */
+  scope: Requirement | null;
   tag: string;
   summary: string;
   description?: string;

@@ -7,6 +7,8 @@ import { ProxyStats } from '../stats/proxy-stats.js';
 import { RestartBackoff } from './restart-backoff.js';
 import { WorkerProcess } from './worker-process.js';
 import { sameListeners, sameConfig, drainTimeoutOf } from './config-diff.js';
+import { formatHostPort } from '../../shared/host-port.js';
+import { SupervisorEvents } from '../events/supervisor-events.js';
 
 export type ProxyState = 'starting' | 'running' | 'backoff' | 'failed' | 'stopping' | 'stopped' | 'disabled' | 'invalid';
 export type ApplyOutcome = 'unchanged' | 'reconfigured' | 'restarted' | 'started';
@@ -51,6 +53,7 @@ export class ProxyController {
     readonly file: string,
     private readonly rootLogger: Logger,
     private readonly forkWorker: WorkerFactory = (name) => new WorkerProcess(name),
+    private readonly events: SupervisorEvents = new SupervisorEvents(),
   ) {}
 
   get state(): ProxyState {
@@ -58,7 +61,11 @@ export class ProxyController {
   }
 
   set state(next: ProxyState) {
+    const previous = this.currentState;
     this.currentState = next;
+    if (previous !== next) {
+      this.events.publish({ type: 'proxy.state', proxy: this.displayName, state: next, previous, pid: this.worker?.pid ?? null, restarts: this.restarts });
+    }
     if (next === 'starting') return;
     const waiters = this.settleWaiters;
     this.settleWaiters = [];
@@ -146,6 +153,7 @@ export class ProxyController {
   setSuspended(reason: string | null): void {
     if (reason === this.suspendedReason) return;
     this.suspendedReason = reason;
+    this.events.publish({ type: 'proxy.suspended', proxy: this.displayName, suspended: reason !== null, reason });
     this.worker?.send(reason === null ? { type: 'proxy.resume' } : { type: 'proxy.suspend', reason });
   }
 
@@ -241,6 +249,7 @@ export class ProxyController {
         return;
       case 'health.changed':
         this.stats.healthChanged(message.ip, message.port, message.healthy);
+        this.events.publish({ type: 'upstream.health', proxy: this.displayName, upstream: formatHostPort(message.ip, message.port), healthy: message.healthy });
         return;
       case 'log.recorded':
         this.logger.write(message.level, message.message, { ...message.fields, pid: worker.pid });
@@ -288,6 +297,7 @@ export class ProxyController {
     }
     this.restarts++;
     const delayMs = this.backoff.next();
+    this.events.publish({ type: 'worker.crashed', proxy: this.displayName, pid: worker.pid ?? null, code, signal, restarts: this.restarts, restartInMs: delayMs });
     this.logger.info('worker restart scheduled', { delayMs });
     this.restartTimer = setTimeout(() => {
       this.restartTimer = null;

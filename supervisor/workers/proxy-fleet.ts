@@ -6,6 +6,7 @@ import type { Logger } from '../logging/logger.js';
 import type { ProxyFile } from '../config/proxy-directory.js';
 import { ProxyController, type WorkerFactory } from './proxy-controller.js';
 import { changedSections } from './config-changes.js';
+import { SupervisorEvents } from '../events/supervisor-events.js';
 
 export interface ReconcileReport {
   started: string[];
@@ -29,6 +30,7 @@ export class ProxyFleet {
   constructor(
     private readonly logger: Logger,
     private readonly forkWorker?: WorkerFactory,
+    readonly events: SupervisorEvents = new SupervisorEvents(),
   ) {}
 
   list(): ProxyController[] {
@@ -70,6 +72,7 @@ export class ProxyFleet {
         controller.markInvalid(issues);
         report.invalid.push({ file: file.file, issues });
         for (const issue of issues) this.logger.error('config rejected', { proxy: controller.displayName, file: file.file, problem: formatIssue(issue), keeps: controller.name ?? null });
+        this.events.publish({ type: 'config.rejected', proxy: controller.displayName, file: file.file, errors: issues.map((i) => ({ path: i.path, message: i.message })) });
         const kept = controller.config;
         if (global !== undefined && kept !== null && kept.enabled && controller.state !== 'disabled') {
           applies.push({ file, config: { ...kept, globalAcl: global.acl, network: global.network }, controller });
@@ -112,7 +115,7 @@ export class ProxyFleet {
   private controllerFor(file: string): ProxyController {
     let controller = this.controllers.get(file);
     if (controller === undefined) {
-      controller = new ProxyController(file, this.logger, this.forkWorker);
+      controller = new ProxyController(file, this.logger, this.forkWorker, this.events);
       this.controllers.set(file, controller);
     }
     return controller;

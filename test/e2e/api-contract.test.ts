@@ -6,7 +6,8 @@ import { startTcpBackend } from '../helpers/backends.js';
 import { freePort } from '../helpers/free-ports.js';
 import { proxyYaml } from '../helpers/proxy-yaml.js';
 import { TcpClient } from '../helpers/tcp-client.js';
-import { contractFixtures, type FixtureWorld } from '../helpers/api-contract-fixtures.js';
+import { contractFixtures, type Fixture, type FixtureWorld } from '../helpers/api-contract-fixtures.js';
+import { EventStreamClient } from '../helpers/event-stream-client.js';
 
 type Operation = { responses: Record<string, { content?: Record<string, { schema: object }> }>; 'x-required-scope': string | null };
 type OpenApi = { openapi: string; paths: Record<string, Record<string, Operation>> };
@@ -19,6 +20,25 @@ function validator(): Ajv {
   const ajv = new Ajv({ strict: false, allErrors: true });
   ajv.addFormat('date-time', (s: string) => !Number.isNaN(Date.parse(s)));
   return ajv;
+}
+
+/** Reads a Server-Sent Events route until two snapshots came, checking each event's data against its `x-events` schema. */
+async function checkEventStream(sup: SupervisorProcess, ajv: Ajv, fixture: Fixture, schemas: Record<string, object>): Promise<void> {
+  const stream = await EventStreamClient.open(sup.apiPort, ADMIN_KEY);
+  try {
+    assert.equal(stream.status, fixture.expect, `${fixture.operation}: ${stream.refusal}`);
+    const first = await stream.next('counters');
+    await stream.next('counters', () => true, 3000, stream.events.indexOf(first) + 1);
+    assert.equal(stream.events[0]?.event, 'hello');
+    for (const { event, data } of stream.events) {
+      assert.ok(schemas[event], `${fixture.operation}: event "${event}" is not documented in x-events`);
+      const validate = ajv.compile(schemas[event]!);
+      assert.ok(validate(data), `${fixture.operation} event ${event}: ${ajv.errorsText(validate.errors)}`);
+    }
+    await fixture.check?.(stream.events);
+  } finally {
+    stream.close();
+  }
 }
 
 /** A key that is valid but lacks `scope`. */
@@ -67,6 +87,7 @@ test('the OpenAPI document and the server agree: every documented route answers 
         continue;
       }
       assert.equal((await sup.api(fixture.method, path)).status, 401, `${key} without a key`);
+      if (scope === 'key') continue;
       assert.equal((await sup.api(fixture.method, path, { key: keyWithout(scope) })).status, 403, `${key} with a key lacking ${scope}`);
     }
   });
@@ -75,6 +96,11 @@ test('the OpenAPI document and the server agree: every documented route answers 
     const ajv = validator();
     for (const fixture of [...fixtures].sort((a, b) => a.order - b.order)) {
       const { op } = ops.find((o) => o.key === fixture.operation)!;
+      const stream = op.responses['200']?.content?.['text/event-stream'] as { 'x-events'?: Record<string, object> } | undefined;
+      if (stream !== undefined) {
+        await checkEventStream(sup, ajv, fixture, stream['x-events'] ?? {});
+        continue;
+      }
       const response = await sup.api(fixture.method, await fixture.path(), { key: ADMIN_KEY, ...(await fixture.request?.()) });
       assert.equal(response.status, fixture.expect, `${fixture.operation}: ${response.text}`);
       const documented = op.responses[String(response.status)];

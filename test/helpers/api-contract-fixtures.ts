@@ -44,6 +44,11 @@ export async function contractFixtures({ sup, backendPort, freePort }: FixtureWo
     read('GET /api/overview', '/api/overview', (b) => assert.equal(b.totals.proxies, 2)),
     read('GET /api/stats', '/api/stats', (b) => assert.equal(b.proxies_running, 1)),
     read('GET /api/stats/proxy/{name}', '/api/stats/proxy/alpha', (b) => assert.equal(b.upstreams_total, 1)),
+    read('GET /api/whoami', '/api/whoami', (b) => assert.deepEqual(b, { label: 'admin', permissions: ['*'] })),
+    // Read as a stream by the contract test: every event's data is checked against x-events.
+    read('GET /api/events/stream', '/api/events/stream', (events: { event: string; data: any }[]) => {
+      assert.ok(events.some((e) => e.event === 'counters' && e.data.proxies.some((p: any) => p.name === 'alpha' && p.values.active_connections === 1)));
+    }),
     read('GET /api/keys', '/api/keys', (b) => assert.ok(b.every((k: any) => !k.masked_key.includes('0123456789')))),
     read('GET /api/proxies', '/api/proxies', (b) => assert.deepEqual(b.map((p: any) => p.name), ['alpha', 'beta'])),
     read('GET /api/proxies/{name}', '/api/proxies/alpha', (b) => assert.equal(b.state, 'running')),

@@ -9,6 +9,8 @@ import { PROJECT, VERSION } from '../../version.js';
 import { overviewProxy, proxyStatsView, totalsOf } from '../views/stats-view.js';
 import { bandwidthView } from '../views/bandwidth-view.js';
 import type { NamedController } from '../../metrics/metrics-collector.js';
+import type { KeyEntry } from '../auth.js';
+import { workerMemory } from '../../workers/worker-memory.js';
 
 function maskKey(key: string): string {
   return key.length > 8 ? `${key.slice(0, 4)}…${key.slice(-4)}` : '****';
@@ -25,10 +27,11 @@ export function systemRoutes(routes: RouteRegistry, ctx: ApiContext): void {
     tag: 'system',
     summary: 'Version, uptime, time zone, runtime, memory, worker processes and enabled features',
     responses: { 200: { description: 'The supervisor.', schema: SystemSchema } },
-    handler: (_req, res) => {
+    handler: async (_req, res) => {
       const global = ctx.global();
       const memory = process.memoryUsage();
       const controllers = ctx.fleet.list();
+      const rss = await Promise.all(controllers.map((c) => workerMemory(c.runningWorker?.pid)));
       res.json({
         project: PROJECT,
         version: VERSION,
@@ -42,7 +45,7 @@ export function systemRoutes(routes: RouteRegistry, ctx: ApiContext): void {
         num_cpu: os.availableParallelism(),
         memory: { rss_bytes: memory.rss, heap_used_bytes: memory.heapUsed, heap_total_bytes: memory.heapTotal },
         proxies_running: controllers.filter((c) => c.state === 'running').length,
-        workers: controllers.map((c) => ({ proxy: c.displayName, pid: c.runningWorker?.pid ?? null, state: c.state, restarts: c.restarts })),
+        workers: controllers.map((c, i) => ({ proxy: c.displayName, pid: c.runningWorker?.pid ?? null, state: c.state, restarts: c.restarts, rss_bytes: rss[i] ?? null })),
         features: {
           api_tls: global.api.tls.enabled,
           cors: global.api.corsOrigins.length > 0,
@@ -90,6 +93,22 @@ export function systemRoutes(routes: RouteRegistry, ctx: ApiContext): void {
     handler: (req, res) => {
       const controller = findProxy(ctx, param(req, 'name')) as NamedController;
       res.json({ ...proxyStatsView(controller), bandwidth: bandwidthView(ctx.bandwidth.usage(controller), ctx.bandwidth.retained(controller.name)) });
+    },
+  });
+
+  routes.add({
+    method: 'get',
+    path: '/api/whoami',
+    scope: 'key',
+    tag: 'system',
+    summary: 'The label and permissions of the key sent with this request',
+    description: 'For clients (the dashboard) that show or hide what a key may do.',
+    responses: {
+      200: { description: 'The key.', schema: Type.Object({ label: Type.String(), permissions: Type.Array(Type.String()) }, { additionalProperties: false }) },
+    },
+    handler: (_req, res) => {
+      const entry = res.locals.apiKey as KeyEntry;
+      res.json({ label: entry.label, permissions: [...entry.permissions] });
     },
   });
 

@@ -16,6 +16,8 @@ export const ProxySummary = Type.Object(
   {
     name: Type.String(),
     description: Type.String(),
+    tags: Type.Array(Type.String(), { description: '`metadata.tags` of the file, for filtering.' }),
+    l7_enabled: Type.Boolean({ description: '`l7_protection.enabled` of the config the proxy runs.' }),
     enabled: Type.Boolean(),
     state: ProxyState,
     pid: Type.Union([Type.Integer(), Type.Null()]),

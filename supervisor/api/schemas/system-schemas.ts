@@ -20,7 +20,16 @@ export const SystemSchema = Type.Object(
     memory: Type.Object({ rss_bytes: Int(), heap_used_bytes: Int(), heap_total_bytes: Int() }, { additionalProperties: false }),
     proxies_running: Int(),
     workers: Type.Array(
-      Type.Object({ proxy: Type.String(), pid: Type.Union([Int(), Type.Null()]), state: ProxyState, restarts: Int() }, { additionalProperties: false }),
+      Type.Object(
+        {
+          proxy: Type.String(),
+          pid: Type.Union([Int(), Type.Null()]),
+          state: ProxyState,
+          restarts: Int(),
+          rss_bytes: Type.Union([Int(), Type.Null()], { description: 'Resident memory of the worker process (from /proc; null when not running or not on Linux).' }),
+        },
+        { additionalProperties: false },
+      ),
     ),
     features: Type.Object(
       { api_tls: Type.Boolean(), cors: Type.Boolean(), metrics: Type.Boolean(), iptables: Type.Boolean(), global_acl: Type.Boolean() },

@@ -7,6 +7,8 @@ export function proxyView(controller: ProxyController) {
   return {
     name: controller.displayName,
     description: config?.description ?? '',
+    tags: config?.metadata.tags ?? [],
+    l7_enabled: config?.l7.enabled ?? false,
     enabled: config?.enabled ?? false,
     state: controller.state,
     pid: controller.runningWorker?.pid ?? null,

@@ -1,0 +1,115 @@
+import type { MetricsModel, MetricValues } from '../metrics/metrics-model.js';
+import { totalsOf } from '../metrics/metrics-model.js';
+import { familiesOf } from '../metrics/metric-families.js';
+import type { ProxyController } from '../workers/proxy-controller.js';
+
+export interface ProxySnapshot {
+  name: string;
+  state: string;
+  pid: number | null;
+  restarts: number;
+  /** Every proxy metric (the metric table's keys), as `/metrics?format=json` has them. */
+  values: MetricValues;
+  /** The change per second of each counter-type metric since the previous snapshot. */
+  perSecond: MetricValues;
+  upstreams: { upstream: string; values: MetricValues }[];
+}
+
+export interface CounterSnapshot {
+  at: string;
+  intervalMs: number;
+  supervisor: MetricValues;
+  totals: { values: MetricValues; perSecond: MetricValues };
+  proxies: ProxySnapshot[];
+}
+
+/** The counter-type proxy metrics: those a rate makes sense for. Derived from the metric table. */
+const PROXY_COUNTERS = familiesOf('proxy')
+  .filter((f) => f.type === 'counter')
+  .map((f) => f.key);
+
+function perSecond(now: MetricValues, before: MetricValues | undefined, seconds: number): MetricValues {
+  const rates: MetricValues = {};
+  for (const key of PROXY_COUNTERS) {
+    if (before === undefined || seconds <= 0) {
+      rates[key] = 0;
+      continue;
+    }
+    // A counter only goes down when its proxy was renamed or re-created: no negative rate.
+    const delta = Math.max(0, (now[key] ?? 0) - (before[key] ?? 0));
+    rates[key] = Math.round((delta / seconds) * 100) / 100;
+  }
+  return rates;
+}
+
+/**
+ * Samples every proxy's counters once per interval while someone listens (the event streams),
+ * and turns consecutive samples into per-second rates. One sampler serves every client, so
+ * ten open dashboards cost one reading a second.
+ */
+export class CounterSampler {
+  private readonly listeners = new Set<(snapshot: CounterSnapshot) => void>();
+  private timer: NodeJS.Timeout | null = null;
+  private previous: { atMs: number; model: MetricsModel } | null = null;
+  private last: CounterSnapshot | null = null;
+
+  constructor(
+    private readonly model: () => MetricsModel,
+    private readonly controllers: () => ProxyController[],
+    readonly intervalMs = 1000,
+  ) {}
+
+  /** The newest snapshot (taken now when none is recent), so a new client needs not wait a second. */
+  latest(): CounterSnapshot {
+    return this.last ?? this.sample();
+  }
+
+  subscribe(listener: (snapshot: CounterSnapshot) => void): () => void {
+    this.listeners.add(listener);
+    if (this.timer === null) this.timer = setInterval(() => this.tick(), this.intervalMs);
+    return () => {
+      this.listeners.delete(listener);
+      if (this.listeners.size > 0 || this.timer === null) return;
+      clearInterval(this.timer);
+      this.timer = null;
+      this.previous = null;
+      this.last = null;
+    };
+  }
+
+  private tick(): void {
+    const snapshot = this.sample();
+    for (const listener of this.listeners) listener(snapshot);
+  }
+
+  private sample(): CounterSnapshot {
+    const model = this.model();
+    const before = this.previous;
+    const seconds = before === null ? 0 : (model.atMs - before.atMs) / 1000;
+    const beforeByName = new Map(before?.model.proxies.map((p) => [p.proxy, p.values]));
+    const byName = new Map(this.controllers().map((c) => [c.name, c]));
+    const proxies = model.proxies.map((p): ProxySnapshot => {
+      const controller = byName.get(p.proxy);
+      return {
+        name: p.proxy,
+        state: controller?.state ?? 'stopped',
+        pid: controller?.runningWorker?.pid ?? null,
+        restarts: controller?.restarts ?? 0,
+        values: p.values,
+        perSecond: perSecond(p.values, beforeByName.get(p.proxy), seconds),
+        upstreams: p.upstreams,
+      };
+    });
+    const totals = totalsOf(model);
+    const totalsBefore = before === null ? undefined : totalsOf(before.model);
+    this.previous = { atMs: model.atMs, model };
+    this.last = {
+      at: new Date(model.atMs).toISOString(),
+      intervalMs: this.intervalMs,
+      supervisor: model.supervisor ?? {},
+      totals: { values: totals, perSecond: perSecond(totals, totalsBefore, seconds) },
+      proxies,
+    };
+    return this.last;
+  }
+}
