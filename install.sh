@@ -336,14 +336,15 @@ sync_dir() {
   changed "$label"
 }
 
-# What goes into PREFIX (node_modules comes from npm ci): the built code, the example configs
+# What goes into PREFIX (node_modules comes from npm ci): the built code (the web dashboard's
+# bundle in dist/dashboard included), the example configs
 # and their JSON Schemas, the service files. Not the tests, not a database or log that
 # "npm start" may have left in configs/.
 stage_app() {
   local stage="$1" dir
   cp "$SRC_DIR/package.json" "$SRC_DIR/package-lock.json" "$SRC_DIR/README.md" "$SRC_DIR/install.sh" "$stage/"
   mkdir -p "$stage/dist" "$stage/configs/proxies" "$stage/systemd"
-  for dir in supervisor proxy-worker shared; do
+  for dir in supervisor proxy-worker shared dashboard; do
     if [ -d "$SRC_DIR/dist/$dir" ]; then cp -R "$SRC_DIR/dist/$dir" "$stage/dist/"; fi
   done
   cp "$SRC_DIR"/configs/*.yaml "$SRC_DIR"/configs/*.schema.json "$stage/configs/"

@@ -29,6 +29,7 @@ export function resolveGlobal(global: Global, file: string): GlobalConfig {
       tls: { ...api.tls },
       corsOrigins: [...api.cors_origins],
       maxBodyBytes: api.max_body_bytes,
+      dashboard: api.dashboard,
     },
     timezone: canonicalTimeZone(global.timezone) ?? 'UTC',
     metrics: {

@@ -224,6 +224,8 @@ export interface ApiConfig {
   tls: { enabled: boolean; cert: string; key: string };
   corsOrigins: string[];
   maxBodyBytes: number;
+  /** Serves the web dashboard at /dashboard/. */
+  dashboard: boolean;
 }
 
 export interface MetricsConfig {

@@ -35,6 +35,7 @@ const ApiSchema = Block(
     ),
     cors_origins: List(Formatted('origin', 'An allowed browser origin like "https://dash.example.com", or "*".'), 'Browser origins allowed to call the API (an addition to the spec); empty means CORS is off.', []),
     max_body_bytes: Whole('Largest request body the API accepts, in bytes (an addition to the spec).', 1_048_576, { minimum: 1 }),
+    dashboard: Flag('Serves the built-in web dashboard at /dashboard/ (and redirects / there), on the same bind and TLS as the API; false answers 404 there (an addition to the spec).', true),
   },
   'The REST API and its credentials.',
 );

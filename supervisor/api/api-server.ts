@@ -21,6 +21,7 @@ import { proxyRoutes } from './routes/proxy-routes.js';
 import { systemRoutes } from './routes/system-routes.js';
 import { upstreamRoutes } from './routes/upstream-routes.js';
 import { eventRoutes } from './routes/event-routes.js';
+import { dashboardRouter } from '../dashboard/dashboard-router.js';
 
 export class ApiStartError extends Error {
   readonly code = 'ERR_API_START';
@@ -54,6 +55,7 @@ export function buildApp(ctx: ApiContext, config: ApiConfig): express.Express {
   app.use(express.json({ limit: config.maxBodyBytes }));
   app.use(express.text({ limit: config.maxBodyBytes, type: ['application/yaml', 'application/x-yaml', 'text/yaml', 'text/x-yaml', 'text/plain'] }));
   app.use(registerRoutes(ctx).router());
+  if (config.dashboard) app.use(dashboardRouter());
   app.use(notFound);
   app.use(errorHandler((error) => ctx.logger.error('api handler failed', { error: String((error as Error)?.stack ?? error) })));
   return app;

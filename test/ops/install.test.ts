@@ -15,7 +15,7 @@ import { waitFor } from '../helpers/wait-for.js';
 import { missingTool } from '../helpers/system-tools.js';
 
 const REPO = fileURLToPath(new URL('../../../', import.meta.url));
-const SOURCE_ITEMS = ['install.sh', 'package.json', 'package-lock.json', 'README.md', 'dist/supervisor', 'dist/proxy-worker', 'dist/shared', 'configs', 'systemd'];
+const SOURCE_ITEMS = ['install.sh', 'package.json', 'package-lock.json', 'README.md', 'dist/supervisor', 'dist/proxy-worker', 'dist/shared', 'dist/dashboard', 'configs', 'systemd'];
 
 interface Run {
   status: number | null;
@@ -78,7 +78,7 @@ describe('install.sh --root (staging root on this machine)', () => {
 
   it('puts the built app, its runtime dependencies and the examples in /opt/routex', () => {
     const app = path.join(stage, 'opt/routex');
-    for (const file of ['package.json', 'package-lock.json', 'README.md', 'install.sh', 'dist/supervisor/cli.js', 'dist/proxy-worker/main.js', 'dist/shared/config/load-global.js', 'configs/global.schema.json', 'configs/proxies/minecraft.yaml', 'systemd/routex.service', 'systemd/routex.openrc']) {
+    for (const file of ['package.json', 'package-lock.json', 'README.md', 'install.sh', 'dist/supervisor/cli.js', 'dist/proxy-worker/main.js', 'dist/shared/config/load-global.js', 'dist/dashboard/index.html', 'configs/global.schema.json', 'configs/proxies/minecraft.yaml', 'systemd/routex.service', 'systemd/routex.openrc']) {
       assert.ok(existsSync(path.join(app, file)), `missing ${file}`);
     }
     assert.ok(!existsSync(path.join(app, 'dist/test')), 'tests are not installed');
@@ -140,6 +140,12 @@ describe('install.sh --root (staging root on this machine)', () => {
       const response = await fetch(`http://127.0.0.1:${port}/api/health`).catch(() => undefined);
       return response?.status === 200;
     }, { timeoutMs: 15_000 });
+    // The dashboard is served from the installed files: the page and every asset it names.
+    const page = await fetch(`http://127.0.0.1:${port}/dashboard/`);
+    assert.equal(page.status, 200);
+    const assets = [...(await page.text()).matchAll(/(?:src|href)="(assets\/[^"]+)"/g)].map((m) => m[1]);
+    assert.ok(assets.length >= 3, `assets named: ${assets.join(', ')}`);
+    for (const asset of assets) assert.equal((await fetch(`http://127.0.0.1:${port}/dashboard/${asset}`)).status, 200, asset);
     child.kill('SIGTERM');
     const code = await new Promise((resolve) => child.once('exit', resolve));
     assert.equal(code, 0, output);
