@@ -1,6 +1,6 @@
 import type { MetricsModel, MetricValues } from '../metrics/metrics-model.js';
 import { totalsOf } from '../metrics/metrics-model.js';
-import { familiesOf } from '../metrics/metric-families.js';
+import { entriesOf } from '../../shared/counters/counters.js';
 import type { ProxyController } from '../workers/proxy-controller.js';
 
 export interface ProxySnapshot {
@@ -8,7 +8,7 @@ export interface ProxySnapshot {
   state: string;
   pid: number | null;
   restarts: number;
-  /** Every proxy metric (the metric table's keys), as `/metrics?format=json` has them. */
+  /** Every proxy value of the counter table, under its `key`, as `/metrics?format=json` has them. */
   values: MetricValues;
   /** The change per second of each counter-type metric since the previous snapshot. */
   perSecond: MetricValues;
@@ -23,10 +23,13 @@ export interface CounterSnapshot {
   proxies: ProxySnapshot[];
 }
 
-/** The counter-type proxy metrics: those a rate makes sense for. Derived from the metric table. */
-const PROXY_COUNTERS = familiesOf('proxy')
-  .filter((f) => f.type === 'counter')
-  .map((f) => f.key);
+/**
+ * The proxy values of kind `counter` in the counter table (shared/counters/counter-table.ts):
+ * those a rate makes sense for. A counter added to the table gets its rate here, unasked.
+ */
+const PROXY_COUNTERS = entriesOf('proxy')
+  .filter((e) => e.spec.kind === 'counter')
+  .map((e) => e.spec.key);
 
 function perSecond(now: MetricValues, before: MetricValues | undefined, seconds: number): MetricValues {
   const rates: MetricValues = {};

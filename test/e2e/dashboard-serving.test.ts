@@ -6,6 +6,7 @@ import { startOneProxy } from '../helpers/one-proxy.js';
 import { EventStreamClient } from '../helpers/event-stream-client.js';
 import { TcpClient } from '../helpers/tcp-client.js';
 import { waitFor } from '../helpers/wait-for.js';
+import { entriesOf } from '../../shared/counters/counters.js';
 
 test('the dashboard is served at /dashboard/ with a strict CSP, cacheable hashed assets and nothing from elsewhere', async (t) => {
   const { sup } = await startOneProxy(t);
@@ -94,6 +95,10 @@ test('the event stream: hello, a counter snapshot every second, traffic as rates
   assert.deepEqual(hello.data, { key: 'dashboard', permissions: ['proxies:read', 'metrics:read'], interval_ms: 1000 });
   const first = await stream.next('counters');
   assert.deepEqual(first.data.proxies.map((p: any) => [p.name, p.state]), [['p', 'running']]);
+  // Every proxy value of the counter table is in the snapshot, and every counter has a rate.
+  const table = entriesOf('proxy');
+  assert.deepEqual(Object.keys(first.data.proxies[0].values).sort(), table.map((e) => e.spec.key).sort());
+  assert.deepEqual(Object.keys(first.data.proxies[0].per_second).sort(), table.filter((e) => e.spec.kind === 'counter').map((e) => e.spec.key).sort());
 
   const client = await TcpClient.connect(port);
   t.after(() => client.destroy());

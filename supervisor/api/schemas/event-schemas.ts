@@ -4,7 +4,7 @@ import { ConfigProblem, Timestamp } from './common-schemas.js';
 import { ProxyState } from './proxy-schemas.js';
 
 const Int = Type.Integer;
-const Values = Type.Record(Type.String(), Type.Number(), { description: 'Metric values keyed by the metric table\'s names, as in `/metrics?format=json`.' });
+const Values = Type.Record(Type.String(), Type.Number(), { description: 'Values keyed by the counter table\'s names (shared/counters/counter-table.ts), as in `/metrics?format=json`.' });
 const Strict = { additionalProperties: false } as const;
 
 const ProxySnapshot = Type.Object(
@@ -14,7 +14,7 @@ const ProxySnapshot = Type.Object(
     pid: Type.Union([Int(), Type.Null()]),
     restarts: Int(),
     values: Values,
-    per_second: Type.Record(Type.String(), Type.Number(), { description: 'Change per second of each counter-type metric since the previous snapshot (0 in the first).' }),
+    per_second: Type.Record(Type.String(), Type.Number(), { description: 'Change per second of each counter-kind value since the previous snapshot (0 in the first).' }),
     upstreams: Type.Array(Type.Object({ upstream: Type.String(), values: Values }, Strict)),
   },
   Strict,

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { CounterSampler } from '../../../supervisor/events/counter-sampler.js';
 import type { MetricsModel } from '../../../supervisor/metrics/metrics-model.js';
-import { METRIC_FAMILIES } from '../../../supervisor/metrics/metric-families.js';
+import { entriesOf } from '../../../shared/counters/counters.js';
 import type { ProxyController } from '../../../supervisor/workers/proxy-controller.js';
 
 function model(atMs: number, bytesIn: number, extra: Record<string, number> = {}): MetricsModel {
@@ -32,10 +32,10 @@ test('rates are the change per second between samples, 0 in the first one, never
   off();
 });
 
-test('every counter-type proxy metric of the metric table gets a rate, and no gauge does', () => {
+test('every counter-kind proxy value of the counter table gets a rate, and no gauge does', () => {
   const sampler = new CounterSampler(() => model(1000, 0), () => [controller], 60_000);
   const rates = Object.keys(sampler.latest().proxies[0]!.perSecond).sort();
-  const counters = METRIC_FAMILIES.filter((f) => f.scope === 'proxy' && f.type === 'counter').map((f) => f.key).sort();
+  const counters = entriesOf('proxy').filter((e) => e.spec.kind === 'counter').map((e) => e.spec.key).sort();
   assert.deepEqual(rates, counters);
   assert.ok(!rates.includes('active_connections'));
 });

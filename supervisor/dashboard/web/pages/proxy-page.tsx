@@ -61,8 +61,9 @@ export function ProxyPage({ name }: { name: string }) {
   const { client } = useSession();
   const live = useLive();
   const proxy = useLoad(() => client.get<ProxySummary>(`/api/proxies/${seg(name)}`), [name]);
-  const changes = live.events.filter((e) => e.data.proxy === name).length;
-  useEffect(() => proxy.reload(), [changes]);
+  // The newest event about this proxy (the log is capped, so a count would stop moving).
+  const latest = live.events.find((e) => e.data.proxy === name)?.seq ?? 0;
+  useEffect(() => proxy.reload(), [latest]);
 
   if (proxy.error !== null && proxy.data === null) return <ErrorBox error={proxy.error} />;
   if (proxy.data === null) return <Loading />;

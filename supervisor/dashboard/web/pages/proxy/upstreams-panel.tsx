@@ -20,8 +20,8 @@ export function UpstreamsPanel({ proxy, running }: { proxy: string; running: boo
   const live = useLive();
   const act = useAction();
   const upstreams = useLoad(() => (running ? client.get<Upstream[]>(`/api/proxies/${seg(proxy)}/upstreams`) : Promise.resolve([])), [proxy, running]);
-  const healthChanges = live.events.filter((e) => e.type === 'upstream.health' && e.data.proxy === proxy).length;
-  useEffect(() => upstreams.reload(), [healthChanges]);
+  const latestHealthChange = live.events.find((e) => e.type === 'upstream.health' && e.data.proxy === proxy)?.seq ?? 0;
+  useEffect(() => upstreams.reload(), [latestHealthChange]);
 
   const toggle = (u: Upstream): Promise<void> => {
     const action = u.manual_state === 'ejected' ? 'readmit' : 'eject';
