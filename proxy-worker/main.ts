@@ -21,7 +21,12 @@ let starting: ProxyRuntime | null = null;
 let suspendedReason: string | null = null;
 
 function reportCounters(): void {
-  if (runtime !== null) send({ type: 'counters.reported', counters: takeReport(runtime.counters, runtime.pool, runtime.acl.takeCounts()) });
+  if (runtime === null) return;
+  const protection = runtime.protection;
+  const l7 = protection.counters.take();
+  for (const n of Object.values(l7.blocked)) runtime.counters.l7Blocked += n;
+  send({ type: 'counters.reported', counters: takeReport(runtime.counters, runtime.pool, runtime.acl.takeCounts(), l7) });
+  if (!protection.events.empty) send({ type: 'l7.events-recorded', ...protection.events.take() });
 }
 
 function errorPayload(error: unknown): { code: string; message: string } {
@@ -32,6 +37,7 @@ function errorPayload(error: unknown): { code: string; message: string } {
 async function start(message: Extract<SupervisorMessage, { type: 'proxy.start' }>): Promise<void> {
   logger.level = message.config.logging.level;
   const candidate = new ProxyRuntime(message.config, logger, send);
+  candidate.protection.addBans(message.bans, true);
   starting = candidate;
   setSuspended(message.suspendedReason);
   try {
@@ -86,6 +92,12 @@ function dispatch(message: SupervisorMessage): void {
       return;
     case 'proxy.resume':
       setSuspended(null);
+      return;
+    case 'bans.added':
+      for (const target of [runtime, starting]) target?.protection.addBans(message.bans);
+      return;
+    case 'bans.removed':
+      for (const target of [runtime, starting]) target?.protection.removeBans(message.targets);
       return;
     case 'query':
       send(answerQuery(runtime, message));

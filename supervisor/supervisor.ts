@@ -15,6 +15,7 @@ import { MetricsService } from './metrics/metrics-service.js';
 import { StateStore } from './store/state-store.js';
 import { SupervisorEvents } from './events/supervisor-events.js';
 import { assertSafeApiExposure } from './api/api-exposure.js';
+import { L7Service } from './bans/l7-service.js';
 
 export interface SupervisorPaths {
   globalFile: string;
@@ -37,6 +38,7 @@ export class Supervisor {
   readonly events = new SupervisorEvents();
   /** The API keys; a SIGHUP that changes `api.api_keys` swaps them in place. */
   private readonly keyring: ApiKeyring;
+  readonly l7: L7Service;
   private watcher: ProxyWatcher;
   private api: ApiServer | null = null;
   private queue: Promise<unknown> = Promise.resolve();
@@ -48,12 +50,13 @@ export class Supervisor {
     private readonly logger: Logger,
     clock: Clock = systemClock,
   ) {
-    this.fleet = new ProxyFleet(logger, undefined, this.events);
     this.keyring = new ApiKeyring(global.api.apiKeys);
     this.store = StateStore.open(global.metrics.sqlitePath, logger.child({ component: 'store' }));
+    this.l7 = new L7Service(this.store, logger.child({ component: 'l7' }), (message) => this.fleet.broadcast(message), this.events);
+    this.fleet = new ProxyFleet(logger, undefined, this.events, this.l7);
     const proxies = () => this.fleet.list();
     this.bandwidth = new BandwidthManager({ list: proxies }, this.store.bandwidth, () => this.global.timezone, logger.child({ component: 'bandwidth' }), clock);
-    this.metrics = new MetricsService(proxies, this.store.metrics, this.bandwidth, () => this.global.metrics, logger.child({ component: 'metrics' }), clock);
+    this.metrics = new MetricsService(proxies, this.store.metrics, this.bandwidth, () => this.global.metrics, logger.child({ component: 'metrics' }), clock, () => this.l7.banList.size);
     this.watcher = new ProxyWatcher(paths.proxiesDir, () => void this.reload('file change'));
   }
 
@@ -72,6 +75,8 @@ export class Supervisor {
     }
     this.bandwidth.start();
     this.metrics.start();
+    // Bans first: every worker starts with the whole list.
+    await this.l7.start();
     const report = await this.reload('start');
     await Promise.all(this.fleet.list().map((c) => c.settled(START_SETTLE_MS)));
     const running = this.fleet.list().filter((c) => c.state === 'running').length;
@@ -97,6 +102,7 @@ export class Supervisor {
     // The workers' last counter reports are in: count them, write the last sample, close the file.
     this.bandwidth.stop();
     this.metrics.stop();
+    this.l7.close();
     this.store.close();
     this.logger.info('routex stopped');
   }
@@ -168,6 +174,7 @@ export class Supervisor {
       reload: () => this.reload('api'),
       bandwidth: this.bandwidth,
       metrics: this.metrics,
+      l7: this.l7,
       globalFile: () => this.paths.globalFile,
       reloadGlobal: () => this.reload('api', true),
     };

@@ -1,5 +1,5 @@
 // A token bucket counted in bytes: `rate` tokens per second flow in, up to `capacity` (rate ×
-// burst_multiplier); it starts full. TCP takes what it has already read and may go into debt
+// burst_multiplier); it starts full. A rate of 0 means no limit (a limit turned off live). TCP takes what it has already read and may go into debt
 // (the reader then pauses until the debt is repaid); UDP takes only what is there (a datagram
 // that does not fit is dropped). Time comes from the caller, in milliseconds.
 
@@ -19,8 +19,8 @@ export class TokenBucket {
   /** New limits for a live bucket; what it holds is kept, within the new capacity. */
   setLimits(rate: number, capacity: number): void {
     this.rate = rate;
-    this.capacity = capacity;
-    if (this.tokens > capacity) this.tokens = capacity;
+    this.capacity = rate <= 0 ? Number.POSITIVE_INFINITY : capacity;
+    if (this.tokens > this.capacity) this.tokens = this.capacity;
   }
 
   /** Takes `n` tokens, into debt if need be. Returns how long until the debt is repaid (0: none). */
@@ -38,6 +38,12 @@ export class TokenBucket {
     return true;
   }
 
+  /** Whether `n` tokens are there now (takes nothing). */
+  canTake(n: number, now: number): boolean {
+    this.refill(now);
+    return this.tokens >= n;
+  }
+
   /** Milliseconds until the balance is back to zero or more. */
   waitMs(now: number): number {
     this.refill(now);
@@ -51,6 +57,10 @@ export class TokenBucket {
   }
 
   private refill(now: number): void {
+    if (this.rate <= 0) {
+      this.tokens = Number.POSITIVE_INFINITY;
+      return;
+    }
     const elapsed = now - this.updatedAt;
     if (elapsed <= 0) return;
     this.updatedAt = now;

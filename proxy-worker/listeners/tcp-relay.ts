@@ -2,6 +2,7 @@ import net from 'node:net';
 import type { ClientAddress } from '../../shared/client-address.js';
 import type { ConnectionInfo } from '../../shared/ipc/protocol.js';
 import type { UpstreamState } from '../balancer/upstream-state.js';
+import type { GuardedTcp, TcpGuard } from '../l7/tcp-guard.js';
 import { coarseClock } from '../runtime/clock.js';
 import type { RelayHost } from './relay-host.js';
 
@@ -16,7 +17,7 @@ export const UPSTREAM_CONNECT_TIMEOUT = 'upstream connect timeout';
  *
  * Handlers are per-connection arrow functions: nothing is allocated per chunk.
  */
-export class TcpRelay {
+export class TcpRelay implements GuardedTcp {
   readonly startedAt = Date.now();
   bytesIn = 0;
   bytesOut = 0;
@@ -31,6 +32,8 @@ export class TcpRelay {
   private readonly upstreamSocket: net.Socket;
   private openSockets = 2;
   private closeReason = '';
+  /** Set while the L7 payload rate limit holds the client's reads. */
+  private throttleTimer: NodeJS.Timeout | null = null;
 
   constructor(
     readonly id: number,
@@ -39,6 +42,12 @@ export class TcpRelay {
     readonly clientAddress: ClientAddress,
     readonly listenerPort: number,
     readonly upstream: UpstreamState,
+    /** Bytes the first-bytes stage read from the client, sent to the upstream first. */
+    replay: Buffer | null = null,
+    /** The client's FIN came while its first bytes were read: pass it on after the replay. */
+    clientEnded = false,
+    /** The L7 engine's payload rate limit and receive-rate check, when configured. */
+    private readonly guard: TcpGuard | null = null,
   ) {
     const network = host.config.network;
     // Socket honours the Duplex high-water marks; @types/node's NetConnectOpts does not list them.
@@ -54,7 +63,7 @@ export class TcpRelay {
     };
     this.upstreamSocket = net.connect(options);
     upstream.acquire();
-    client.on('data', this.onClientData);
+    client.on('data', guard === null ? this.onClientData : this.onClientDataGuarded);
     client.on('end', this.onClientEnd);
     client.on('drain', this.onClientDrain);
     client.on('error', this.onSocketError);
@@ -66,6 +75,17 @@ export class TcpRelay {
     up.on('drain', this.onUpstreamDrain);
     up.on('error', this.onSocketError);
     up.on('close', this.onUpstreamClose);
+    if (replay !== null) this.onClientData(replay);
+    if (clientEnded) this.onClientEnd();
+    guard?.attach(this, Date.now());
+  }
+
+  get readsPaused(): boolean {
+    return this.upstreamBlockedSince !== 0 || this.throttleTimer !== null;
+  }
+
+  close(reason: string): void {
+    this.destroy(reason);
   }
 
   /** Closes both sides now; `reason` shows in the access log. */
@@ -93,7 +113,7 @@ export class TcpRelay {
   private readonly onUpstreamConnect = (): void => {
     this.connected = true;
     this.lastClientReadAt = this.lastUpstreamReadAt = coarseClock.now;
-    this.client.resume();
+    if (this.throttleTimer === null) this.client.resume();
   };
 
   private readonly onClientData = (chunk: Buffer): void => {
@@ -106,6 +126,26 @@ export class TcpRelay {
       this.client.pause();
       this.upstreamBlockedSince = coarseClock.now;
     }
+  };
+
+  private readonly onClientDataGuarded = (chunk: Buffer): void => {
+    this.onClientData(chunk);
+    const waitMs = this.guard!.onRead(chunk.length, Date.now());
+    if (waitMs > 0 && this.throttleTimer === null) {
+      this.client.pause();
+      this.throttleTimer = setTimeout(this.onThrottleEnd, waitMs);
+    }
+  };
+
+  private readonly onThrottleEnd = (): void => {
+    const waitMs = this.guard!.waitMs(Date.now());
+    if (waitMs > 0) {
+      this.throttleTimer = setTimeout(this.onThrottleEnd, waitMs);
+      return;
+    }
+    this.throttleTimer = null;
+    this.lastClientReadAt = coarseClock.now;
+    if (this.connected && this.upstreamBlockedSince === 0) this.client.resume();
   };
 
   private readonly onUpstreamData = (chunk: Buffer): void => {
@@ -123,7 +163,7 @@ export class TcpRelay {
   private readonly onUpstreamDrain = (): void => {
     this.upstreamBlockedSince = 0;
     this.lastClientReadAt = coarseClock.now;
-    this.client.resume();
+    if (this.throttleTimer === null) this.client.resume();
   };
 
   private readonly onClientDrain = (): void => {
@@ -170,6 +210,8 @@ export class TcpRelay {
 
   private socketClosed(): void {
     if (--this.openSockets > 0) return;
+    if (this.throttleTimer !== null) clearTimeout(this.throttleTimer);
+    this.guard?.release();
     this.upstream.release();
     this.host.relayFinished(this, this.closeReason || 'closed');
   }

@@ -18,8 +18,8 @@ type LookupCallback = (err: Error | null, address: string, family: number) => vo
 const literalLookup4 = (address: string, _family: unknown, callback: LookupCallback): void => callback(null, address, 4);
 const literalLookup6 = (address: string, _family: unknown, callback: LookupCallback): void => callback(null, address, 6);
 
-/** Opens a session for a client's first datagram, or returns undefined to drop it. */
-export type UdpSessionOpener = (listener: UdpListener, clientAddress: string, clientPort: number) => UdpSession | undefined;
+/** Opens a session for a client's first datagram (which it may inspect), or returns undefined to drop it. */
+export type UdpSessionOpener = (listener: UdpListener, clientAddress: string, clientPort: number, datagram: Buffer) => UdpSession | undefined;
 
 /**
  * One UDP listening socket and its sessions. Sessions are found by client address then port in
@@ -53,6 +53,11 @@ export class UdpListener implements UdpReplier {
 
   reply(session: UdpSession, datagram: Buffer): void {
     if (!this.closed) this.socket.send(datagram, session.clientPort, session.clientAddress);
+  }
+
+  /** Answers a client with no session (a first-bytes step that replies itself). */
+  sendTo(clientAddress: string, clientPort: number, datagram: Uint8Array): void {
+    if (!this.closed) this.socket.send(datagram, clientPort, clientAddress);
   }
 
   forget(session: UdpSession): void {
@@ -96,7 +101,7 @@ export class UdpListener implements UdpReplier {
     let byPort = this.sessions.get(rinfo.address);
     let session = byPort?.get(rinfo.port);
     if (session === undefined) {
-      session = this.openSession(this, rinfo.address, rinfo.port);
+      session = this.openSession(this, rinfo.address, rinfo.port, datagram);
       if (session === undefined) return;
       if (byPort === undefined) {
         byPort = new Map();

@@ -3,6 +3,7 @@ import { isIPv6 } from 'node:net';
 import type { ConnectionInfo } from '../../shared/ipc/protocol.js';
 import type { UpstreamState } from '../balancer/upstream-state.js';
 import { coarseClock } from '../runtime/clock.js';
+import type { UdpGuard } from '../l7/udp-guard.js';
 
 /** Datagrams that arrive while the upstream socket is still connecting are held, up to this many. */
 const MAX_PENDING_DATAGRAMS = 64;
@@ -42,16 +43,19 @@ export class UdpSession {
     readonly clientPort: number,
     readonly listenerPort: number,
     readonly upstream: UpstreamState,
+    /** The L7 engine's payload rate limit and amplification check, when configured. */
+    private readonly guard: UdpGuard | null = null,
   ) {
     upstream.acquire();
     this.socket = dgram.createSocket(isIPv6(upstream.ip) ? 'udp6' : 'udp4');
-    this.socket.on('message', this.onReply);
+    this.socket.on('message', guard?.meter != null ? this.onReplyGuarded : this.onReply);
     this.socket.on('error', this.onError);
     this.socket.connect(upstream.port, upstream.ip, this.onConnected);
   }
 
   forward(datagram: Buffer): void {
     const n = datagram.length;
+    if (this.guard !== null && !this.guard.inbound(n, coarseClock.now)) return;
     this.bytesIn += n;
     this.upstream.bytesIn += n;
     this.host.counters.bytesIn += n;
@@ -71,6 +75,7 @@ export class UdpSession {
     this.pending = null;
     this.socket.close();
     this.upstream.release();
+    this.guard?.release();
     this.host.sessionEnded(this, reason);
   }
 
@@ -103,6 +108,14 @@ export class UdpSession {
     this.host.counters.bytesOut += n;
     this.lastActivityAt = coarseClock.now;
     this.listener.reply(this, datagram);
+  };
+
+  private readonly onReplyGuarded = (datagram: Buffer): void => {
+    if (this.guard!.outbound(datagram.length, coarseClock.now)) {
+      this.end('amplification detected');
+      return;
+    }
+    this.onReply(datagram);
   };
 
   private readonly onError = (): void => {

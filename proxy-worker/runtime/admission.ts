@@ -2,9 +2,10 @@
 export type DenyReason = 'acl' | 'suspended';
 
 /**
- * The checks a new TCP connection (at accept) or UDP session (on its first datagram) passes,
- * in the spec's order: global ACL → proxy ACL → ban list → L7 → bandwidth suspension. A layer
- * that is off is `null` and costs one comparison. Established connections never come here.
+ * The ACL hook and the bandwidth suspension a new TCP connection or UDP session is admitted
+ * against. The runtime checks them in the spec's order — global ACL → proxy ACL → ban list →
+ * L7 → bandwidth suspension — with the ban list and L7 in between; `check` is the two alone.
+ * A layer that is off is `null` and costs one comparison. Established connections never come here.
  */
 export class Admission {
   /** Set by the ACL layer when an ACL applies to this proxy; false means deny. */

@@ -23,7 +23,7 @@ export function createProxyCounters(): ProxyCounters {
 }
 
 /** The report for the interval that just ended; the counters' deltas start again at 0. */
-export function takeReport(counters: ProxyCounters, pool: Pool, acl: AclCounts): CounterReport {
+export function takeReport(counters: ProxyCounters, pool: Pool, acl: AclCounts, l7: CounterReport['l7']): CounterReport {
   const values = {} as ProxyCounters;
   for (const name of PROXY_VALUES) values[name] = counters[name];
   for (const name of PROXY_DELTAS) counters[name] = 0;
@@ -33,5 +33,5 @@ export function takeReport(counters: ProxyCounters, pool: Pool, acl: AclCounts):
     for (const name of UPSTREAM_DELTAS) u[name] = 0;
     return { ip: u.ip, port: u.port, healthy: u.healthy, ...upstreamValues };
   });
-  return { ...values, acl, upstreams };
+  return { ...values, acl, l7, upstreams };
 }

@@ -12,21 +12,38 @@ import type { RelayHost } from '../listeners/relay-host.js';
 import { createProxyCounters } from './proxy-counters.js';
 import { TimeoutSweeper } from './timeout-sweeper.js';
 import { ThrottledWarning } from './throttled-warning.js';
-import { Admission, type DenyReason } from './admission.js';
+import { Admission } from './admission.js';
 import { AclEnforcer } from './acl-enforcer.js';
 import type { WorkerLogger } from './worker-logger.js';
+import { Protection, type ProtectedConnections } from './protection.js';
+import { FirstBytesPlan } from '../first-bytes/first-bytes-plan.js';
+import { FirstBytesReader, type FirstBytesHost } from '../first-bytes/first-bytes-reader.js';
+import { reject, type FirstBytesContext, type FirstBytesStep, type Rejection } from '../first-bytes/first-bytes-step.js';
+import type { BanTarget } from '../l7/ban-table.js';
 
 /** How long a starting worker keeps retrying a port its predecessor is still releasing. */
 const BIND_RETRY_MS = 3000;
+/** How long first bytes may take when neither slow_connection nor `timeouts.client_read` bounds it. */
+const FIRST_BYTES_FALLBACK_MS = 30_000;
+
+const EMPTY = new Uint8Array(0);
+const REFUSED_BY_ACL: Rejection = reject('acl', null, 'denied by the acl');
+const REFUSED_SUSPENDED: Rejection = reject('suspended', null, 'the proxy is suspended');
 
 /**
  * Everything one proxy runs: listeners, the upstream pool, live TCP relays and UDP sessions,
  * counters and the timeout sweep. Holds nothing that must survive the process.
  */
-export class ProxyRuntime implements RelayHost, UdpSessionHost {
+export class ProxyRuntime implements RelayHost, UdpSessionHost, FirstBytesHost, ProtectedConnections {
   readonly counters = createProxyCounters();
   readonly admission = new Admission();
   readonly acl = new AclEnforcer(this.admission);
+  readonly protection: Protection;
+  /** Connections whose first bytes are being read; none while no step needs bytes. */
+  readonly pending = new Set<FirstBytesReader>();
+  /** The first-bytes steps per transport, or null when none reads bytes (then nothing is buffered). */
+  private tcpPlan: FirstBytesPlan | null = null;
+  private udpPlan: FirstBytesPlan | null = null;
   pool: Pool;
   readonly relays = new Map<number, TcpRelay>();
   readonly sessions = new Map<number, UdpSession>();
@@ -48,6 +65,8 @@ export class ProxyRuntime implements RelayHost, UdpSessionHost {
     this.health = new UpstreamHealth(logger, notify);
     this.pool = new Pool(config);
     this.acl.apply(config);
+    this.protection = new Protection(this, notify, (message, fields) => logger.info(message, fields));
+    this.applyProtection(config);
     this.sweeper = new TimeoutSweeper(this);
     this.noUpstreamWarning = new ThrottledWarning(logger, 'no healthy upstream, connection refused');
     this.sessionCapWarning = new ThrottledWarning(logger, 'udp session cap reached, datagram dropped');
@@ -73,6 +92,7 @@ export class ProxyRuntime implements RelayHost, UdpSessionHost {
     const previous = this.config;
     this.config = config;
     if (this.acl.apply(config, previous)) this.closeDeniedByAcl();
+    this.applyProtection(config);
     this.pool = new Pool(config, this.pool);
     this.logger.level = config.logging.level;
     this.sweeper.restart();
@@ -104,6 +124,7 @@ export class ProxyRuntime implements RelayHost, UdpSessionHost {
   async drain(timeoutMs: number): Promise<number> {
     this.draining = true;
     this.closeListeners();
+    for (const reader of [...this.pending]) reader.destroy();
     if (this.relays.size > 0 && timeoutMs > 0) {
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, timeoutMs);
@@ -117,6 +138,7 @@ export class ProxyRuntime implements RelayHost, UdpSessionHost {
     const leftOver = this.relays.size;
     for (const relay of [...this.relays.values()]) relay.destroy('drain timeout');
     this.sweeper.stop();
+    this.protection.close();
     return leftOver;
   }
 
@@ -188,9 +210,54 @@ export class ProxyRuntime implements RelayHost, UdpSessionHost {
   }
 
   private readonly acceptTcp = (socket: net.Socket, spec: ListenerSpec, client: ClientAddress): void => {
-    const denied = this.admission.check(client.ip);
-    if (denied !== null) {
-      this.refuse(denied, 'tcp', client.ip, spec.port);
+    const plan = this.tcpPlan;
+    if (plan === null) {
+      const refused = this.admit(client.ip, 'tcp');
+      if (refused !== null) {
+        this.refuse(refused, 'tcp', client.ip, spec.port);
+        socket.destroy();
+        return;
+      }
+      this.dialTcp(socket, spec, client, null, false);
+      return;
+    }
+    const ctx: FirstBytesContext = { protocol: 'tcp', listener: spec, client, bytes: EMPTY, start: 0, end: 0, complete: false, route: null };
+    const reader = new FirstBytesReader(socket, ctx, plan, this);
+    this.pending.add(reader);
+    reader.start();
+  };
+
+  firstBytesPassed(socket: net.Socket, ctx: FirstBytesContext, replay: Buffer | null, clientEnded: boolean): void {
+    this.dialTcp(socket, ctx.listener, ctx.client, replay, clientEnded);
+  }
+
+  firstBytesRejected(socket: net.Socket, ctx: FirstBytesContext, rejection: Rejection): void {
+    this.refuse(rejection, 'tcp', ctx.client.ip, ctx.listener.port);
+    socket.destroy();
+  }
+
+  firstBytesSettled(reader: FirstBytesReader): void {
+    this.pending.delete(reader);
+  }
+
+  /** Closes every live connection, session and pending connection of the clients `target` covers. */
+  closeCovered(target: BanTarget, reason: string): number {
+    let closed = 0;
+    const live: [string, () => void][] = [];
+    for (const relay of this.relays.values()) live.push([relay.clientAddress.ip, () => relay.destroy(reason)]);
+    for (const session of this.sessions.values()) live.push([session.clientIp, () => session.end(reason)]);
+    for (const reader of this.pending) live.push([reader.ctx.client.ip, () => reader.destroy()]);
+    for (const [ip, close] of live) {
+      if (!target.covers(ip)) continue;
+      close();
+      closed++;
+    }
+    return closed;
+  }
+
+  private dialTcp(socket: net.Socket, spec: ListenerSpec, client: ClientAddress, replay: Buffer | null, clientEnded: boolean): void {
+    if (this.admission.suspendedReason !== null) {
+      this.refuse(REFUSED_SUSPENDED, 'tcp', client.ip, spec.port);
       socket.destroy();
       return;
     }
@@ -201,16 +268,41 @@ export class ProxyRuntime implements RelayHost, UdpSessionHost {
       socket.destroy();
       return;
     }
-    const relay = new TcpRelay(this.nextConnectionId++, this, socket, client, spec.port, upstream);
+    const guard = this.protection.engine?.tcpGuard(client.ip) ?? null;
+    const relay = new TcpRelay(this.nextConnectionId++, this, socket, client, spec.port, upstream, replay, clientEnded, guard);
     this.relays.set(relay.id, relay);
     this.counters.activeTcpConnections++;
     this.counters.tcpConnections++;
     if (this.config.logging.logConnections) {
       this.logger.info('connection accepted', { client: client.ip, clientPort: client.port, listener: spec.port, upstream: upstream.key });
     }
-  };
+  }
 
-  private readonly openUdpSession = (listener: UdpListener, clientAddress: string, clientPort: number): UdpSession | undefined => {
+  /**
+   * What a new connection or UDP session passes before its first bytes are read: the ACLs,
+   * then the ban list and L7 connection cycling. The bandwidth suspension comes after the
+   * first bytes, just before the balancer.
+   */
+  private admit(ip: string, protocol: 'tcp' | 'udp'): Rejection | null {
+    const aclAllows = this.admission.aclAllows;
+    if (aclAllows !== null && !aclAllows(ip)) return REFUSED_BY_ACL;
+    return this.protection.admit(ip, protocol);
+  }
+
+  /** The first-bytes plans for this config: null for a transport where no step reads bytes. */
+  private applyProtection(config: ProxyConfig): void {
+    this.protection.apply(config);
+    const fallbackMs = config.timeouts.clientReadMs > 0 ? config.timeouts.clientReadMs : FIRST_BYTES_FALLBACK_MS;
+    const admission: FirstBytesStep = { name: 'admission', maxBytes: 0, decide: (ctx) => this.admit(ctx.client.ip, ctx.protocol) ?? 'pass' };
+    const plan = (protocol: 'tcp' | 'udp'): FirstBytesPlan | null => {
+      const steps = this.protection.steps(protocol, fallbackMs);
+      return steps.length === 0 ? null : new FirstBytesPlan([admission, ...steps], fallbackMs);
+    };
+    this.tcpPlan = plan('tcp');
+    this.udpPlan = plan('udp');
+  }
+
+  private readonly openUdpSession = (listener: UdpListener, clientAddress: string, clientPort: number, datagram: Buffer): UdpSession | undefined => {
     if (this.sessions.size >= this.config.udpMaxSessions) {
       this.counters.udpDropped++;
       this.sessionCapWarning.hit({ limit: this.config.udpMaxSessions });
@@ -218,9 +310,25 @@ export class ProxyRuntime implements RelayHost, UdpSessionHost {
     }
     const spec = listener.spec;
     const clientIp = normalizeIp(clientAddress);
-    const denied = this.admission.check(clientIp);
-    if (denied !== null) {
-      this.refuse(denied, 'udp', clientIp, spec.port);
+    const plan = this.udpPlan;
+    if (plan === null) {
+      const refused = this.admit(clientIp, 'udp');
+      if (refused !== null) {
+        this.refuse(refused, 'udp', clientIp, spec.port);
+        return undefined;
+      }
+    } else {
+      const ctx: FirstBytesContext = { protocol: 'udp', listener: spec, client: { ip: clientIp, port: clientPort }, bytes: datagram, start: 0, end: datagram.length, complete: true, route: null };
+      const outcome = plan.run(ctx, { index: 0 });
+      if (outcome !== 'done') {
+        if (outcome === 'need-more') return undefined;
+        if (outcome.kind === 'reject') this.refuse(outcome, 'udp', clientIp, spec.port);
+        else outcome.udp?.((reply) => listener.sendTo(clientAddress, clientPort, reply), ctx);
+        return undefined;
+      }
+    }
+    if (this.admission.suspendedReason !== null) {
+      this.refuse(REFUSED_SUSPENDED, 'udp', clientIp, spec.port);
       return undefined;
     }
     const upstream = this.pool.pick(spec.group, clientIp);
@@ -229,7 +337,8 @@ export class ProxyRuntime implements RelayHost, UdpSessionHost {
       this.noUpstreamWarning.hit({ client: clientIp, listener: spec.port });
       return undefined;
     }
-    const session = new UdpSession(this.nextConnectionId++, this, listener, clientAddress, clientIp, clientPort, spec.port, upstream);
+    const guard = this.protection.engine?.udpGuard(clientIp) ?? null;
+    const session = new UdpSession(this.nextConnectionId++, this, listener, clientAddress, clientIp, clientPort, spec.port, upstream, guard);
     this.sessions.set(session.id, session);
     this.counters.activeUdpSessions++;
     this.counters.udpSessionsTotal++;
@@ -239,11 +348,17 @@ export class ProxyRuntime implements RelayHost, UdpSessionHost {
     return session;
   };
 
-  private refuse(reason: DenyReason, protocol: 'tcp' | 'udp', clientIp: string, listenerPort: number): void {
+  private refuse(rejection: Rejection, protocol: 'tcp' | 'udp', clientIp: string, listenerPort: number): void {
+    const reason = rejection.reason;
     if (reason === 'acl') this.counters.aclDenied++;
-    else this.counters.suspendedRefused++;
+    else if (reason === 'suspended') this.counters.suspendedRefused++;
+    else {
+      this.protection.counters.block(reason);
+      if (rejection.event !== null) this.protection.engine?.offence(clientIp, rejection.event, rejection.detail, protocol, protocol === 'tcp' ? 'rejected' : 'dropped');
+    }
     if (this.config.logging.logConnections) {
-      this.logger.info(reason === 'acl' ? 'connection denied by acl' : 'connection refused, proxy suspended', { protocol, client: clientIp, listener: listenerPort });
+      const message = reason === 'acl' ? 'connection denied by acl' : reason === 'suspended' ? 'connection refused, proxy suspended' : 'connection refused';
+      this.logger.info(message, { protocol, client: clientIp, listener: listenerPort, reason, detail: rejection.detail });
     }
   }
 

@@ -34,8 +34,8 @@ const SlowConnectionSchema = Block(
   {
     enabled: Flag('Detects clients that connect and then send nothing or dribble bytes (Slowloris-style).', false),
     min_bytes_in_first: Whole('Bytes a client must send within handshake_timeout of connecting (at least 1).', 1),
-    handshake_timeout: Duration('Longest wait for the first min_bytes_in_first bytes.', '5s'),
-    min_recv_rate_bps: Whole('Lowest average receive rate from a client, in bytes per second; 0 = off.', 0),
+    handshake_timeout: Duration('Longest wait, from the accept, for the first min_bytes_in_first bytes (and, with payload_inspection, for the whole first message); nothing is dialled before.', '5s'),
+    min_recv_rate_bps: Whole('Lowest average rate a TCP client must keep sending at after its first bytes, in bytes per second over each 10 s window; 0 = off (idle game clients send little).', 0),
   },
   'Slow connection attack detection.',
 );
@@ -52,7 +52,7 @@ const PayloadRateLimitSchema = Block(
 
 const ConnectionCyclingSchema = Block(
   {
-    enabled: Flag('Bans IPs that open connections too fast.', false),
+    enabled: Flag('Refuses and bans IPs that open connections (and UDP sessions) too fast.', false),
     window: Duration('Lookback period in which connections are counted.', '10s'),
     max_conns_in_window: Whole('Most connections one IP may open within window (at least 1).', 30),
     ban_duration: Duration('How long an IP over the limit is banned.', '60s'),

@@ -18,7 +18,7 @@ export const COUNTER_TABLE = {
       source: 'supervisor',
       help: 'Config files rejected at a load or reload (a proxy file counts again only when its content changed; global.yaml on SIGHUP).',
     },
-    bansActive: { kind: 'gauge', unit: 'addresses', key: 'bans_active', prometheus: 'routex_bans_active', source: 'supervisor', help: 'IPs on the ban list. Always 0: there is no ban list until the L7 engine exists.' },
+    bansActive: { kind: 'gauge', unit: 'addresses', key: 'bans_active', prometheus: 'routex_bans_active', source: 'supervisor', help: 'Addresses and networks on the ban list (one list for all proxies).' },
   },
   proxy: {
     running: { kind: 'gauge', unit: 'flag', key: 'running', prometheus: 'routex_proxy_up', source: 'supervisor', help: "1 while the proxy's worker is running, else 0." },
@@ -104,7 +104,15 @@ export const COUNTER_TABLE = {
       help: 'Datagrams dropped before a UDP session could open (no healthy upstream, session cap).',
       legacy: { api: 'udp_dropped_total' },
     },
-    l7Blocked: { kind: 'counter', unit: 'connections', key: 'l7_blocked', prometheus: 'routex_l7_blocked_total', source: 'worker', total: true, help: 'Connections blocked by the L7 engine. Always 0 until it exists.' },
+    l7Blocked: {
+      kind: 'counter',
+      unit: 'connections',
+      key: 'l7_blocked',
+      prometheus: 'routex_l7_blocked_total',
+      source: 'worker',
+      total: true,
+      help: 'New connections and UDP sessions refused, datagrams dropped and connections closed by the ban list and the L7 engine (all reasons).',
+    },
     suspended: { kind: 'gauge', unit: 'flag', key: 'suspended', prometheus: 'routex_suspended', source: 'supervisor', help: '1 while the proxy is suspended by its bandwidth quota (new connections and UDP sessions refused).' },
     suspendedRefused: {
       kind: 'counter',

@@ -4,6 +4,8 @@
 import type { ProxyConfig, LogLevel } from '../config/resolved-types.js';
 import type { AclCounts } from '../acl/acl-counts.js';
 import type { WorkerValues } from '../counters/counters.js';
+import type { Ban } from '../bans/ban.js';
+import type { L7Event } from '../l7/l7-event.js';
 
 export interface ListenerStatus {
   ip: string;
@@ -19,7 +21,13 @@ export type UpstreamCounters = { ip: string; port: number; healthy: boolean } & 
  * (counters as deltas since the previous report, gauges as levels), per-upstream values, and
  * the ACL's per-layer and per-rule counts (deltas).
  */
-export type CounterReport = WorkerValues<'proxy'> & { acl: AclCounts; upstreams: UpstreamCounters[] };
+export type CounterReport = WorkerValues<'proxy'> & { acl: AclCounts; l7: L7Counts; upstreams: UpstreamCounters[] };
+
+/** The L7 layer's deltas: new connections, sessions and datagrams blocked per reason, events per type. */
+export interface L7Counts {
+  blocked: Record<string, number>;
+  events: Record<string, number>;
+}
 
 export interface ConnectionInfo {
   id: number;
@@ -76,13 +84,16 @@ export interface QueryMessage<N extends QueryName = QueryName> {
 // ── Supervisor → worker ──────────────────────────────────────────────────────────────────────
 export type SupervisorMessage =
   /** `suspendedReason`: the proxy starts suspended (bandwidth quota used up) when not null. */
-  | { type: 'proxy.start'; config: ProxyConfig; suspendedReason: string | null }
+  | { type: 'proxy.start'; config: ProxyConfig; suspendedReason: string | null; bans: Ban[] }
   | { type: 'proxy.reconfigure'; config: ProxyConfig }
   /** Close listeners, let live connections finish within `timeoutMs` (0 = close them now), exit. */
   | { type: 'proxy.drain'; timeoutMs: number }
   /** Refuse new TCP connections and new UDP sessions (live ones continue) until `proxy.resume`. */
   | { type: 'proxy.suspend'; reason: string }
   | { type: 'proxy.resume' }
+  /** Bans to enforce now (closing the connections they cover), and bans lifted. */
+  | { type: 'bans.added'; bans: Ban[] }
+  | { type: 'bans.removed'; targets: string[] }
   | QueryMessage;
 
 // ── Worker → supervisor ──────────────────────────────────────────────────────────────────────
@@ -104,10 +115,14 @@ export type WorkerMessage =
   /** An upstream's effective health changed (probe verdict or manual eject/readmit). */
   | { type: 'health.changed'; ip: string; port: number; healthy: boolean; cause: 'probe' | 'manual' }
   | { type: 'log.recorded'; level: LogLevel; message: string; fields: Record<string, unknown> }
+  /** The L7 engine banned an IP here (already enforced in this worker); the supervisor bans it everywhere. */
+  | { type: 'ban.requested'; target: string; durationMs: number; reason: string }
+  /** L7 events of the last second; `dropped` more did not fit in the batch. */
+  | { type: 'l7.events-recorded'; events: L7Event[]; dropped: number }
   | { type: 'query.answered'; replyTo: number; ok: true; result: unknown }
   | { type: 'query.failed'; replyTo: number; ok: false; error: ErrorPayload };
 
-const SUPERVISOR_TYPES = new Set(['proxy.start', 'proxy.reconfigure', 'proxy.drain', 'proxy.suspend', 'proxy.resume', 'query']);
+const SUPERVISOR_TYPES = new Set(['proxy.start', 'proxy.reconfigure', 'proxy.drain', 'proxy.suspend', 'proxy.resume', 'bans.added', 'bans.removed', 'query']);
 
 /** Guards the envelope at the process boundary; inside, the types are trusted. */
 export function isSupervisorMessage(value: unknown): value is SupervisorMessage {

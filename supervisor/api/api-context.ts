@@ -5,6 +5,7 @@ import type { ApiKeyring } from './auth.js';
 import type { BandwidthManager } from '../bandwidth/bandwidth-manager.js';
 import type { MetricsService } from '../metrics/metrics-service.js';
 import type { SupervisorEvents } from '../events/supervisor-events.js';
+import type { L7Service } from '../bans/l7-service.js';
 
 /** What route modules may use. Each concern's routes live in their own file under routes/. */
 export interface ApiContext {
@@ -23,6 +24,8 @@ export interface ApiContext {
   readonly bandwidth: BandwidthManager;
   /** Live metrics in four formats, and the history in SQLite. */
   readonly metrics: MetricsService;
+  /** The ban list and the L7 event log. */
+  readonly l7: L7Service;
   /** Absolute path of global.yaml. */
   globalFile(): string;
   /** Re-reads global.yaml, then the proxies folder, and applies what changed (as SIGHUP does). */

@@ -10,6 +10,7 @@ import { cors, requestLog } from './middleware.js';
 import { ProxyFileService } from './proxy-file-service.js';
 import { RouteRegistry } from './route-registry.js';
 import { aclRoutes } from './routes/acl-routes.js';
+import { l7Routes } from './routes/l7-routes.js';
 import { bandwidthRoutes } from './routes/bandwidth-routes.js';
 import { connectionRoutes } from './routes/connection-routes.js';
 import { historyRoutes } from './routes/history-routes.js';
@@ -42,6 +43,7 @@ export function registerRoutes(ctx: ApiContext): RouteRegistry {
   bandwidthRoutes(routes, ctx);
   aclRoutes(routes, ctx, new AclFileService(ctx));
   eventRoutes(routes, ctx);
+  l7Routes(routes, ctx);
   openApiRoutes(routes);
   return routes;
 }

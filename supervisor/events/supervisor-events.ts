@@ -10,7 +10,9 @@ export type SupervisorEvent =
   | { type: 'worker.crashed'; proxy: string; pid: number | null; code: number | null; signal: string | null; restarts: number; restartInMs: number }
   | { type: 'upstream.health'; proxy: string; upstream: string; healthy: boolean }
   | { type: 'config.rejected'; proxy: string; file: string; errors: { path: string; message: string }[] }
-  | { type: 'proxy.suspended'; proxy: string; suspended: boolean; reason: string | null };
+  | { type: 'proxy.suspended'; proxy: string; suspended: boolean; reason: string | null }
+  | { type: 'ban.added'; ip: string; reason: string; source: string; expiresAt: string | null }
+  | { type: 'ban.removed'; ip: string; cause: 'unbanned' | 'expired' };
 
 export type SupervisorEventType = SupervisorEvent['type'];
 

@@ -30,11 +30,11 @@ export function proxyMetrics(controller: NamedController, bandwidth: BandwidthMa
 }
 
 /** Every proxy with a name (a file that was never valid has none), sorted by name, plus supervisor values. */
-export function collectMetrics(controllers: ProxyController[], bandwidth: BandwidthManager, reloadErrors: number, atMs: number): MetricsModel {
+export function collectMetrics(controllers: ProxyController[], bandwidth: BandwidthManager, reloadErrors: number, atMs: number, bansActive = 0): MetricsModel {
   const named = controllers.filter(isNamed).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   return {
     atMs,
-    supervisor: byKey('supervisor', supervisorValues({ controllers, reloadErrors })),
+    supervisor: byKey('supervisor', supervisorValues({ controllers, reloadErrors, bansActive })),
     proxies: named.map((c) => proxyMetrics(c, bandwidth)),
   };
 }

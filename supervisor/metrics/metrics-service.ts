@@ -23,6 +23,7 @@ export class MetricsService {
     readonly config: () => MetricsConfig,
     logger: RecorderLogger,
     private readonly clock: Clock,
+    private readonly bansActive: () => number = () => 0,
   ) {
     this.recorder = new MetricsRecorder(proxies, store, config, logger, clock);
   }
@@ -41,7 +42,7 @@ export class MetricsService {
   }
 
   model(): MetricsModel {
-    return collectMetrics(this.proxies(), this.bandwidth, this.reloadErrors.total, this.clock.now());
+    return collectMetrics(this.proxies(), this.bandwidth, this.reloadErrors.total, this.clock.now(), this.bansActive());
   }
 
   proxyModel(controller: NamedController): MetricsModel {

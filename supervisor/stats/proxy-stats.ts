@@ -21,11 +21,16 @@ export class ProxyStats {
   readonly totals: WorkerValues<'proxy'> = zeroWorkerValues('proxy');
   readonly upstreams = new Map<string, UpstreamTotals>();
   readonly acl = new AclStats();
+  /** L7 totals since the supervisor started: blocked per reason, events per type. */
+  readonly l7Blocked = new Map<string, number>();
+  readonly l7Events = new Map<string, number>();
   /** Gauges per worker pid: a draining predecessor and its successor can both hold connections. */
   private readonly levels = new Map<number, WorkerValues<'proxy'>>();
 
   record(pid: number, report: CounterReport): void {
     for (const name of PROXY_COUNTERS) this.totals[name] += report[name];
+    for (const [reason, n] of Object.entries(report.l7.blocked)) this.l7Blocked.set(reason, (this.l7Blocked.get(reason) ?? 0) + n);
+    for (const [type, n] of Object.entries(report.l7.events)) this.l7Events.set(type, (this.l7Events.get(type) ?? 0) + n);
     this.levels.set(pid, report);
     this.acl.record(report.acl);
     for (const u of report.upstreams) {

@@ -15,13 +15,15 @@ type Computed<S extends CounterScope, Input> = { readonly [N in SupervisorValueN
 export interface SupervisorState {
   controllers: readonly ProxyController[];
   reloadErrors: number;
+  /** Entries on the ban list. */
+  bansActive: number;
 }
 
 const SUPERVISOR: Computed<'supervisor', SupervisorState> = {
   proxyCount: (s) => s.controllers.length,
   proxiesRunning: (s) => s.controllers.filter((c) => c.state === 'running').length,
   configReloadErrors: (s) => s.reloadErrors,
-  bansActive: () => 0,
+  bansActive: (s) => s.bansActive,
 };
 
 /** Upstreams known and healthy; before the first counter report every configured one counts, healthy while running. */

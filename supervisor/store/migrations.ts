@@ -64,6 +64,31 @@ export const MIGRATIONS: readonly Migration[] = [
       ) WITHOUT ROWID;
       CREATE INDEX bandwidth_buckets_ts ON bandwidth_buckets (bucket_ms);`,
   },
+  {
+    version: 3,
+    name: 'the ban list and the L7 event log',
+    sql: `
+      CREATE TABLE bans (
+        target TEXT PRIMARY KEY,
+        reason TEXT NOT NULL,
+        source TEXT NOT NULL,
+        created_ms INTEGER NOT NULL,
+        expires_ms INTEGER
+      );
+      CREATE TABLE l7_events (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        ts_ms INTEGER NOT NULL,
+        proxy TEXT NOT NULL,
+        ip TEXT NOT NULL,
+        type TEXT NOT NULL,
+        points INTEGER NOT NULL,
+        action TEXT NOT NULL,
+        detail TEXT NOT NULL,
+        protocol TEXT NOT NULL
+      );
+      CREATE INDEX l7_events_proxy ON l7_events (proxy, id);
+      CREATE INDEX l7_events_ip ON l7_events (ip, id);`,
+  },
 ];
 
 /** Runs the steps the database has not run yet; returns the versions applied. */

@@ -1,6 +1,8 @@
 import type { Database } from 'better-sqlite3';
 import { BandwidthStore } from './bandwidth-store.js';
 import { MetricsStore } from './metrics-store.js';
+import { SqliteBanStore } from './sqlite-ban-store.js';
+import { L7EventStore } from './l7-event-store.js';
 import { IN_MEMORY, openStateDatabase } from './state-database.js';
 
 interface StoreLogger {
@@ -16,6 +18,8 @@ interface StoreLogger {
 export class StateStore {
   readonly metrics: MetricsStore;
   readonly bandwidth: BandwidthStore;
+  readonly bans: SqliteBanStore;
+  readonly l7Events: L7EventStore;
 
   private constructor(
     private readonly db: Database,
@@ -24,6 +28,8 @@ export class StateStore {
   ) {
     this.metrics = new MetricsStore(db);
     this.bandwidth = new BandwidthStore(db);
+    this.bans = new SqliteBanStore(db);
+    this.l7Events = new L7EventStore(db);
   }
 
   static open(file: string, logger: StoreLogger): StateStore {

@@ -9,6 +9,8 @@ import { WorkerProcess } from './worker-process.js';
 import { sameListeners, sameConfig, drainTimeoutOf } from './config-diff.js';
 import { formatHostPort } from '../../shared/host-port.js';
 import { SupervisorEvents } from '../events/supervisor-events.js';
+import type { SupervisorMessage } from '../../shared/ipc/protocol.js';
+import { NO_L7_LINK, type L7Link } from '../bans/l7-link.js';
 
 export type ProxyState = 'starting' | 'running' | 'backoff' | 'failed' | 'stopping' | 'stopped' | 'disabled' | 'invalid';
 export type ApplyOutcome = 'unchanged' | 'reconfigured' | 'restarted' | 'started';
@@ -54,6 +56,7 @@ export class ProxyController {
     private readonly rootLogger: Logger,
     private readonly forkWorker: WorkerFactory = (name) => new WorkerProcess(name),
     private readonly events: SupervisorEvents = new SupervisorEvents(),
+    private readonly l7: L7Link = NO_L7_LINK,
   ) {}
 
   get state(): ProxyState {
@@ -157,6 +160,12 @@ export class ProxyController {
     this.worker?.send(reason === null ? { type: 'proxy.resume' } : { type: 'proxy.suspend', reason });
   }
 
+  /** Sends to every worker of this proxy: the current one and any still draining. */
+  sendToAll(message: SupervisorMessage): void {
+    this.worker?.send(message);
+    for (const worker of this.retiring) worker.send(message);
+  }
+
   markInvalid(issues: ConfigIssue[]): void {
     this.configIssues = issues;
     if (this.worker === null && this.restartTimer === null) this.state = 'invalid';
@@ -199,7 +208,7 @@ export class ProxyController {
     this.state = 'starting';
     worker.on('message', (message) => this.onMessage(worker, message));
     worker.on('exit', (code, signal) => this.onExit(worker, code, signal));
-    worker.send({ type: 'proxy.start', config, suspendedReason: this.suspendedReason });
+    worker.send({ type: 'proxy.start', config, suspendedReason: this.suspendedReason, bans: this.l7.bans() });
     this.readyTimer = setTimeout(() => {
       this.fail(`worker not ready within ${READY_TIMEOUT_MS} ms`);
       worker.kill();
@@ -253,6 +262,12 @@ export class ProxyController {
         return;
       case 'log.recorded':
         this.logger.write(message.level, message.message, { ...message.fields, pid: worker.pid });
+        return;
+      case 'ban.requested':
+        this.l7.banRequested(this.displayName, message.target, message.durationMs, message.reason);
+        return;
+      case 'l7.events-recorded':
+        this.l7.eventsRecorded(this.displayName, message.events, message.dropped);
         return;
       case 'worker.ready':
         if (worker !== this.worker) return;

@@ -7,6 +7,8 @@ import type { ProxyFile } from '../config/proxy-directory.js';
 import { ProxyController, type WorkerFactory } from './proxy-controller.js';
 import { changedSections } from './config-changes.js';
 import { SupervisorEvents } from '../events/supervisor-events.js';
+import type { SupervisorMessage } from '../../shared/ipc/protocol.js';
+import { NO_L7_LINK, type L7Link } from '../bans/l7-link.js';
 
 export interface ReconcileReport {
   started: string[];
@@ -31,6 +33,7 @@ export class ProxyFleet {
     private readonly logger: Logger,
     private readonly forkWorker?: WorkerFactory,
     readonly events: SupervisorEvents = new SupervisorEvents(),
+    private readonly l7: L7Link = NO_L7_LINK,
   ) {}
 
   list(): ProxyController[] {
@@ -105,6 +108,11 @@ export class ProxyFleet {
     return report;
   }
 
+  /** Sends to every worker process, draining ones included (a ban must close their connections too). */
+  broadcast(message: SupervisorMessage): void {
+    for (const controller of [...this.controllers.values(), ...this.removed]) controller.sendToAll(message);
+  }
+
   /** Drains every proxy and resolves once every worker process has exited. */
   async stopAll(): Promise<void> {
     const controllers = [...this.list(), ...this.removed];
@@ -115,7 +123,7 @@ export class ProxyFleet {
   private controllerFor(file: string): ProxyController {
     let controller = this.controllers.get(file);
     if (controller === undefined) {
-      controller = new ProxyController(file, this.logger, this.forkWorker, this.events);
+      controller = new ProxyController(file, this.logger, this.forkWorker, this.events, this.l7);
       this.controllers.set(file, controller);
     }
     return controller;

@@ -83,6 +83,18 @@ export async function contractFixtures({ sup, backendPort, freePort }: FixtureWo
     { operation: 'DELETE /api/proxies/{name}', method: 'DELETE', order: 12, expect: 200, path: async () => '/api/proxies/gamma' },
     ...metricsFixtures(),
     ...aclFixtures(),
+    ...l7Fixtures(),
+  ];
+}
+
+/** The ban list and the L7 views, with a ban on a TEST-NET address no test client uses. */
+function l7Fixtures(): Fixture[] {
+  return [
+    read('GET /api/proxies/{name}/l7', '/api/proxies/alpha/l7', (b) => assert.equal(b.enabled, false)),
+    read('GET /api/l7/events', '/api/l7/events?limit=5', (b) => assert.ok(Array.isArray(b))),
+    { operation: 'POST /api/l7/banned/{ip}', method: 'POST', order: 30, expect: 200, path: async () => '/api/l7/banned/192.0.2.77?duration=10m', check: (b) => assert.equal(b.ban.ip, '192.0.2.77') },
+    { operation: 'GET /api/l7/banned', method: 'GET', order: 31, expect: 200, path: async () => '/api/l7/banned', check: (b) => assert.equal(b[0].ip, '192.0.2.77') },
+    { operation: 'DELETE /api/l7/banned/{ip}', method: 'DELETE', order: 32, expect: 200, path: async () => '/api/l7/banned/192.0.2.77' },
   ];
 }
 

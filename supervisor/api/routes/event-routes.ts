@@ -17,7 +17,7 @@ export function eventRoutes(routes: RouteRegistry, ctx: ApiContext): void {
     summary: 'Live updates as Server-Sent Events: counter snapshots every second and state changes as they happen',
     description: [
       'A `text/event-stream` that stays open. Events: `hello` first, `counters` right after it and then every second (every proxy\'s metric values',
-      'and per-second rates), and as they happen `proxy.state`, `worker.crashed`, `upstream.health`, `config.rejected`, `proxy.suspended`.',
+      'and per-second rates), and as they happen `proxy.state`, `worker.crashed`, `upstream.health`, `config.rejected`, `proxy.suspended`, `ban.added`, `ban.removed`.',
       'The key is checked again every second: when a config reload removes it (or its permission), a `revoked` event ends the stream.',
       'Send the key as a header (browsers: read the stream with `fetch`, since `EventSource` cannot send headers).',
       'The `data:` schema of each event is in `x-events`.',

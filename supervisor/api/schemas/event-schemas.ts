@@ -62,6 +62,19 @@ export const STREAM_EVENTS = {
     { proxy: Type.String(), suspended: Type.Boolean(), reason: Type.Union([Type.String(), Type.Null()]) },
     { ...Strict, description: 'The bandwidth quota suspended or resumed the proxy.' },
   ),
+  'ban.added': Type.Object(
+    {
+      ip: Type.String({ description: 'The banned address, or network in CIDR form.' }),
+      reason: Type.String(),
+      source: Type.String({ description: 'The proxy whose L7 engine banned it, or `api`.' }),
+      expires_at: Type.Union([Timestamp, Type.Null()]),
+    },
+    { ...Strict, description: 'An address or network was banned in every proxy (its connections are being closed).' },
+  ),
+  'ban.removed': Type.Object(
+    { ip: Type.String(), cause: Type.Union([Type.Literal('unbanned'), Type.Literal('expired')]) },
+    { ...Strict, description: 'A ban was lifted (through the API) or expired.' },
+  ),
   revoked: Type.Object(
     { code: Type.String(), message: Type.String() },
     { ...Strict, description: 'The key is no longer valid (removed or its permissions changed by a config reload): the stream ends.' },

@@ -44,7 +44,7 @@ const UPSTREAM_REPORTED: Record<string, number> = Object.fromEntries(workerNames
 function everyValueReport(): CounterReport {
   const proxy = PROXY_REPORTED as WorkerValues<'proxy'>;
   const upstream = UPSTREAM_REPORTED as WorkerValues<'upstream'>;
-  return { ...proxy, acl: emptyAclCounts(), upstreams: [{ ip: '10.0.0.1', port: 25565, healthy: true, ...upstream }] };
+  return { ...proxy, acl: emptyAclCounts(), l7: { blocked: {}, events: {} }, upstreams: [{ ip: '10.0.0.1', port: 25565, healthy: true, ...upstream }] };
 }
 
 function world() {

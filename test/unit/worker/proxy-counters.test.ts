@@ -17,12 +17,12 @@ test('a report carries every worker value; counters start again at 0, gauges kee
   for (const name of workerNames('proxy')) counters[name] = 7;
   pool.upstreams[0]!.acquire();
   pool.upstreams[0]!.bytesIn += 100;
-  const report = takeReport(counters, pool, emptyAclCounts());
+  const report = takeReport(counters, pool, emptyAclCounts(), { blocked: {}, events: {} });
   for (const name of workerNames('proxy')) assert.equal(report[name], 7, name);
   for (const name of workerNames('proxy', 'counter')) assert.equal(counters[name], 0, `${name} is a delta`);
   for (const name of workerNames('proxy', 'gauge')) assert.equal(counters[name], 7, `${name} is a level`);
   assert.deepEqual(report.upstreams, [{ ...zeroWorkerValues('upstream'), ip: '10.0.0.1', port: 25565, healthy: true, active: 1, opened: 1, bytesIn: 100 }]);
-  const next = takeReport(counters, pool, emptyAclCounts()).upstreams[0]!;
+  const next = takeReport(counters, pool, emptyAclCounts(), { blocked: {}, events: {} }).upstreams[0]!;
   assert.deepEqual([next.active, next.opened, next.bytesIn], [1, 0, 0]);
 });
 

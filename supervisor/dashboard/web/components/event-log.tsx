@@ -17,6 +17,10 @@ export function describeEvent(event: LiveEvent): string {
       return `${d.proxy}: config rejected — ${(d.errors as { path: string; message: string }[]).map((e) => `${e.path || '(file)'}: ${e.message}`).join('; ')}`;
     case 'proxy.suspended':
       return `${d.proxy}: ${d.suspended ? `suspended (${d.reason})` : 'resumed'}`;
+    case 'ban.added':
+      return `${d.ip} banned by ${d.source}${d.expires_at ? ` until ${time(String(d.expires_at))}` : ''}: ${d.reason}`;
+    case 'ban.removed':
+      return `${d.ip} ${d.cause === 'expired' ? 'ban expired' : 'unbanned'}`;
     default:
       return `${event.type} ${JSON.stringify(event.data)}`;
   }

@@ -1,0 +1,76 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { BanList, type BanChange } from '../../../supervisor/bans/ban-list.js';
+import { MemoryBanStore } from '../../../supervisor/bans/ban-store.js';
+import { BanTable, BanTarget } from '../../../proxy-worker/l7/ban-table.js';
+import { waitFor } from '../../helpers/wait-for.js';
+
+const quiet = { info: () => undefined, error: () => undefined };
+
+test('ban list: bans are announced, listed newest first, and lifted', async () => {
+  const list = new BanList(new MemoryBanStore(), quiet);
+  await list.load();
+  const changes: BanChange[] = [];
+  list.subscribe((c) => changes.push(c));
+  list.add('203.0.113.1/32', 'first', 'api', null);
+  list.add('203.0.113.2/32', 'second', 'mc', 60_000);
+  assert.deepEqual(list.list().map((b) => b.target).sort(), ['203.0.113.1/32', '203.0.113.2/32']);
+  assert.equal(list.remove('203.0.113.1/32')?.reason, 'first');
+  assert.equal(list.remove('203.0.113.1/32'), undefined);
+  assert.deepEqual(changes.map((c) => `${c.kind} ${c.ban.target}`), ['added 203.0.113.1/32', 'added 203.0.113.2/32', 'removed 203.0.113.1/32']);
+  list.close();
+});
+
+test('ban list: a ban expires by itself on time', async () => {
+  const list = new BanList(new MemoryBanStore(), quiet);
+  await list.load();
+  const expired: string[] = [];
+  list.subscribe((c) => c.kind === 'removed' && c.cause === 'expired' && expired.push(c.ban.target));
+  const started = Date.now();
+  list.add('198.51.100.1/32', 'short', 'api', 150);
+  await waitFor('the ban to expire', () => expired.length === 1, { timeoutMs: 2000 });
+  assert.ok(Date.now() - started >= 140);
+  assert.equal(list.size, 0);
+  list.close();
+});
+
+test('ban list: the store keeps bans across instances and drops those that expired meanwhile', async () => {
+  const store = new MemoryBanStore();
+  let now = 1_000_000;
+  const first = new BanList(store, quiet, () => now);
+  await first.load();
+  first.add('198.51.100.1/32', 'long', 'api', 3_600_000);
+  first.add('198.51.100.2/32', 'short', 'api', 1000);
+  first.close();
+  now += 5000;
+  const second = new BanList(store, quiet, () => now);
+  await second.load();
+  assert.deepEqual(second.list().map((b) => b.target), ['198.51.100.1/32']);
+  assert.equal((await store.load()).length, 1);
+  second.close();
+});
+
+test('worker ban table: addresses and networks, IPv4-mapped clients, expiry', () => {
+  const table = new BanTable();
+  const ban = (target: string, expiresAtMs: number | null) => ({ target, reason: '', source: 'api', createdAtMs: 0, expiresAtMs });
+  table.add([ban('203.0.113.7/32', null), ban('2001:db8::/32', null), ban('198.51.100.0/24', 1000), ban('2001:db8:ffff::1/128', null)]);
+  assert.equal(table.isBanned('203.0.113.7', 0), true);
+  assert.equal(table.isBanned('::ffff:203.0.113.7', 0), true);
+  assert.equal(table.isBanned('203.0.113.8', 0), false);
+  assert.equal(table.isBanned('2001:db8:1::5', 0), true);
+  assert.equal(table.isBanned('2001:DB8:FFFF:0:0:0:0:1', 0), true);
+  assert.equal(table.isBanned('198.51.100.200', 999), true);
+  assert.equal(table.isBanned('198.51.100.200', 1000), false, 'expired');
+  table.remove(['203.0.113.7/32', '2001:db8::/32']);
+  assert.equal(table.isBanned('203.0.113.7', 0), false);
+  assert.equal(table.isBanned('2001:db8:1::5', 0), false);
+  assert.equal(table.size, 2);
+});
+
+test('ban target: finds the live clients a ban covers', () => {
+  assert.equal(new BanTarget('10.0.0.0/8').covers('10.20.30.40'), true);
+  assert.equal(new BanTarget('10.0.0.0/8').covers('::ffff:10.1.1.1'), true);
+  assert.equal(new BanTarget('10.0.0.0/8').covers('11.0.0.1'), false);
+  assert.equal(new BanTarget('2001:db8::1/128').covers('2001:db8::1'), true);
+  assert.equal(new BanTarget('2001:db8::1/128').covers('10.0.0.1'), false);
+});
