@@ -69,6 +69,10 @@ export const CONFIG_FORMATS: Readonly<Record<string, ConfigFormat>> = {
     expected: 'must be a string like "https://dash.example.com"',
     check: checkOrigin,
   },
+  'udp-proxy-version': {
+    expected: 'must be off or v2, as a string',
+    check: (value) => (value === 'v1' ? 'v1 cannot describe UDP (its header has no UDP form): use v2 or off' : value === 'off' || value === 'v2' ? undefined : `must be one of: off, v2`),
+  },
 };
 
 function checkOrigin(value: string | number): string | undefined {

@@ -7,6 +7,7 @@ import { blockOf, type Filled } from './filled.js';
 import { isUnspecifiedIp, parseIpList } from './ip-list.js';
 import { checkL7 } from './l7-checks.js';
 import { must } from './parsed.js';
+import { checkProxyProtocol } from './proxy-protocol-checks.js';
 import { parsePortSpec } from './port-spec.js';
 import { warnAboutUnusedSettings } from './proxy-warnings.js';
 import { checkRateLimits } from './rate-limit-checks.js';
@@ -22,6 +23,7 @@ export function checkProxy(proxy: Proxy, defaults: GlobalDefaults, ctx: CheckCon
   checkBalancing(proxy, defaults, ctx);
   checkRateLimits(proxy.rate_limits, proxy.protocol, ctx);
   checkL7(proxy.l7_protection, ctx);
+  checkProxyProtocol(proxy, ctx);
   if (ctx.clean('tls.passthrough') && !proxy.tls.passthrough) {
     ctx.error('tls.passthrough', 'RouteX does not terminate TLS; encrypted bytes are always passed through, so this must be true');
   }

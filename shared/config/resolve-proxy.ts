@@ -7,6 +7,7 @@ import { must } from './parsed.js';
 import { parsePortSpec } from './port-spec.js';
 import { resolveAcl } from './resolve-acl.js';
 import { resolveL7 } from './resolve-l7.js';
+import { resolveProxyProtocol } from './resolve-proxy-protocol.js';
 import type { GlobalConfig, HealthCheckConfig, ProxyConfig, RateLimitsConfig, TimeoutsConfig } from './resolved-types.js';
 import type { ProxyFile } from './schema-proxy.js';
 import { buildListeners, buildUpstreamGroups, buildUpstreams } from './targets.js';
@@ -56,6 +57,7 @@ export function resolveProxy(proxy: Proxy, global: GlobalConfig): ProxyConfig {
       logBytes: proxy.logging.log_bytes,
     },
     tls: { passthrough: proxy.tls.passthrough, sniRouting: proxy.tls.sni_routing },
+    proxyProtocol: resolveProxyProtocol(proxy.proxy_protocol),
     rateLimits: resolveRateLimits(proxy.rate_limits),
     l7: resolveL7(proxy.l7_protection),
     acl: resolveAcl(proxy.acl),

@@ -170,6 +170,24 @@ export interface TlsPassthroughConfig {
   sniRouting: boolean;
 }
 
+export type SendTcpVersion = 'off' | 'v1' | 'v2';
+
+/** proxy_protocol.send: headers we write to backends. */
+export interface ProxyProtocolSendConfig {
+  tcp: SendTcpVersion;
+  udp: 'off' | 'v2';
+  /** first: the first datagram of a session only (Geyser); every: each datagram. */
+  udpHeader: 'first' | 'every';
+  /** A UNIQUE_ID TLV on v2 headers. */
+  uniqueId: boolean;
+  /** What TCP health probes send when `tcp` is not off. */
+  healthCheck: 'local' | 'proxy' | 'none';
+}
+
+export interface ProxyProtocolConfig {
+  send: ProxyProtocolSendConfig;
+}
+
 /** A proxy file, resolved. One worker process runs exactly one of these. */
 export interface ProxyConfig {
   name: string;
@@ -200,6 +218,7 @@ export interface ProxyConfig {
   draining: DrainingConfig;
   logging: ProxyLoggingConfig;
   tls: TlsPassthroughConfig;
+  proxyProtocol: ProxyProtocolConfig;
   rateLimits: RateLimitsConfig;
   l7: L7Config;
   acl: AclConfig;

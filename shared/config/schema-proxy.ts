@@ -6,6 +6,7 @@ import { ProxyAclSchema } from './schema-acl.js';
 import { Block, ByteCount, Choice, Duration, Flag, Formatted, List, Text, Whole } from './schema-common.js';
 import { LOG_LEVELS } from './schema-global.js';
 import { L7Schema } from './schema-l7.js';
+import { ProxyProtocolSchema } from './schema-proxy-protocol.js';
 import { RateLimitsSchema } from './schema-rate-limits.js';
 
 export const PROTOCOLS = ['tcp', 'udp', 'tcp-udp'] as const;
@@ -113,6 +114,7 @@ export const ProxyFileSchema = Type.Object(
       },
       'TLS passthrough.',
     ),
+    proxy_protocol: ProxyProtocolSchema,
     rate_limits: RateLimitsSchema,
     l7_protection: L7Schema,
     acl: ProxyAclSchema,

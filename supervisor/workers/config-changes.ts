@@ -20,6 +20,7 @@ const SECTION: Partial<Record<keyof ProxyConfig, string | null>> = {
   draining: 'connection_draining',
   rateLimits: 'rate_limits',
   l7: 'l7_protection',
+  proxyProtocol: 'proxy_protocol',
   globalAcl: 'acl (global.yaml)',
 };
 
