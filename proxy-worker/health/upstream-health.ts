@@ -3,7 +3,9 @@ import type { UpstreamInfo, UpstreamSelector, WorkerMessage } from '../../shared
 import type { Pool } from '../balancer/pool.js';
 import type { UpstreamState } from '../balancer/upstream-state.js';
 import type { WorkerLogger } from '../runtime/worker-logger.js';
+import { probeHeader } from '../proxy-protocol/send-headers.js';
 import { HealthChecker } from './health-checker.js';
+import { tcpProbe } from './tcp-probe.js';
 
 /**
  * The health side of a proxy's upstreams: active probes, an operator's manual eject/readmit,
@@ -22,7 +24,9 @@ export class UpstreamHealth {
   start(pool: Pool, config: ProxyConfig): void {
     this.stop();
     if (config.protocol === 'udp' || pool.upstreams.length === 0) return;
-    this.checker = new HealthChecker(pool.upstreams, config.health, (upstream) => this.changed(upstream, 'probe'));
+    const greeting = probeHeader(config.proxyProtocol.send);
+    const prober = greeting === null ? tcpProbe : (ip: string, port: number, timeoutMs: number) => tcpProbe(ip, port, timeoutMs, greeting);
+    this.checker = new HealthChecker(pool.upstreams, config.health, (upstream) => this.changed(upstream, 'probe'), prober);
     this.checker.start();
   }
 

@@ -48,6 +48,8 @@ export class TcpRelay implements GuardedTcp {
     clientEnded = false,
     /** The L7 engine's payload rate limit and receive-rate check, when configured. */
     private readonly guard: TcpGuard | null = null,
+    /** A PROXY header for the backend, written before any client byte (queued until connected). */
+    proxyHeader: Buffer | null = null,
   ) {
     const network = host.config.network;
     // Socket honours the Duplex high-water marks; @types/node's NetConnectOpts does not list them.
@@ -62,6 +64,7 @@ export class TcpRelay implements GuardedTcp {
       readableHighWaterMark: network.socketBufferSize || undefined,
     };
     this.upstreamSocket = net.connect(options);
+    if (proxyHeader !== null) this.upstreamSocket.write(proxyHeader);
     upstream.acquire();
     client.on('data', guard === null ? this.onClientData : this.onClientDataGuarded);
     client.on('end', this.onClientEnd);

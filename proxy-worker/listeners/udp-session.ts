@@ -45,6 +45,10 @@ export class UdpSession {
     readonly upstream: UpstreamState,
     /** The L7 engine's payload rate limit and amplification check, when configured. */
     private readonly guard: UdpGuard | null = null,
+    /** The PROXY header for this session's datagrams, or null. */
+    private proxyHeader: Buffer | null = null,
+    /** true: on every datagram; false: on the first one only (then dropped). */
+    private readonly headerOnEvery = false,
   ) {
     upstream.acquire();
     this.socket = dgram.createSocket(isIPv6(upstream.ip) ? 'udp6' : 'udp4');
@@ -61,7 +65,7 @@ export class UdpSession {
     this.host.counters.bytesIn += n;
     this.lastActivityAt = coarseClock.now;
     if (this.pending === null) {
-      this.socket.send(datagram);
+      this.sendUpstream(datagram);
     } else if (this.pending.length < MAX_PENDING_DATAGRAMS) {
       this.pending.push(datagram);
     } else {
@@ -98,8 +102,19 @@ export class UdpSession {
     const pending = this.pending;
     this.pending = null;
     if (pending === null || this.ended) return;
-    for (const datagram of pending) this.socket.send(datagram);
+    for (const datagram of pending) this.sendUpstream(datagram);
   };
+
+  /** Header and payload leave as one datagram (a gathered send, no copy). */
+  private sendUpstream(datagram: Buffer): void {
+    const header = this.proxyHeader;
+    if (header === null) {
+      this.socket.send(datagram);
+      return;
+    }
+    if (!this.headerOnEvery) this.proxyHeader = null;
+    this.socket.send([header, datagram]);
+  }
 
   private readonly onReply = (datagram: Buffer): void => {
     const n = datagram.length;

@@ -20,6 +20,8 @@ import { FirstBytesPlan } from '../first-bytes/first-bytes-plan.js';
 import { FirstBytesReader, type FirstBytesHost } from '../first-bytes/first-bytes-reader.js';
 import { reject, type FirstBytesContext, type FirstBytesStep, type Rejection } from '../first-bytes/first-bytes-step.js';
 import type { BanTarget } from '../l7/ban-table.js';
+import { reachedAddress, sentUniqueId, tcpHeader, udpHeader } from '../proxy-protocol/send-headers.js';
+import { UniqueIds } from '../proxy-protocol/unique-ids.js';
 
 /** How long a starting worker keeps retrying a port its predecessor is still releasing. */
 const BIND_RETRY_MS = 3000;
@@ -47,6 +49,8 @@ export class ProxyRuntime implements RelayHost, UdpSessionHost, FirstBytesHost, 
   pool: Pool;
   readonly relays = new Map<number, TcpRelay>();
   readonly sessions = new Map<number, UdpSession>();
+  /** The UNIQUE_ID values of the PROXY headers this worker sends. */
+  readonly uniqueIds = new UniqueIds();
   private readonly tcpListeners: TcpListener[] = [];
   private readonly udpListeners: UdpListener[] = [];
   private readonly sweeper: TimeoutSweeper;
@@ -269,12 +273,16 @@ export class ProxyRuntime implements RelayHost, UdpSessionHost, FirstBytesHost, 
       return;
     }
     const guard = this.protection.engine?.tcpGuard(client.ip) ?? null;
-    const relay = new TcpRelay(this.nextConnectionId++, this, socket, client, spec.port, upstream, replay, clientEnded, guard);
+    const id = this.nextConnectionId++;
+    const send = this.config.proxyProtocol.send;
+    const header = send.tcp === 'off' ? null : tcpHeader(send, client, reachedAddress(spec, socket), this.uniqueIds, id);
+    const relay = new TcpRelay(id, this, socket, client, spec.port, upstream, replay, clientEnded, guard, header);
     this.relays.set(relay.id, relay);
     this.counters.activeTcpConnections++;
     this.counters.tcpConnections++;
     if (this.config.logging.logConnections) {
-      this.logger.info('connection accepted', { client: client.ip, clientPort: client.port, listener: spec.port, upstream: upstream.key });
+      const uniqueId = sentUniqueId(send, 'tcp', this.uniqueIds, id);
+      this.logger.info('connection accepted', { client: client.ip, clientPort: client.port, listener: spec.port, upstream: upstream.key, ...(uniqueId && { uniqueId }) });
     }
   }
 
@@ -338,12 +346,16 @@ export class ProxyRuntime implements RelayHost, UdpSessionHost, FirstBytesHost, 
       return undefined;
     }
     const guard = this.protection.engine?.udpGuard(clientIp) ?? null;
-    const session = new UdpSession(this.nextConnectionId++, this, listener, clientAddress, clientIp, clientPort, spec.port, upstream, guard);
+    const id = this.nextConnectionId++;
+    const send = this.config.proxyProtocol.send;
+    const header = send.udp === 'off' ? null : udpHeader(send, { ip: clientIp, port: clientPort }, spec, this.uniqueIds, id);
+    const session = new UdpSession(id, this, listener, clientAddress, clientIp, clientPort, spec.port, upstream, guard, header, send.udpHeader === 'every');
     this.sessions.set(session.id, session);
     this.counters.activeUdpSessions++;
     this.counters.udpSessionsTotal++;
     if (this.config.logging.logConnections) {
-      this.logger.info('udp session opened', { client: session.clientIp, clientPort, listener: spec.port, upstream: upstream.key });
+      const uniqueId = sentUniqueId(send, 'udp', this.uniqueIds, id);
+      this.logger.info('udp session opened', { client: session.clientIp, clientPort, listener: spec.port, upstream: upstream.key, ...(uniqueId && { uniqueId }) });
     }
     return session;
   };
@@ -364,7 +376,9 @@ export class ProxyRuntime implements RelayHost, UdpSessionHost, FirstBytesHost, 
 
   private logClose(message: string, conn: TcpRelay | UdpSession, reason: string, protocol: 'tcp' | 'udp'): void {
     const info = conn.info();
+    const uniqueId = sentUniqueId(this.config.proxyProtocol.send, protocol, this.uniqueIds, conn.id);
     const fields: Record<string, unknown> = {
+      ...(uniqueId && { uniqueId }),
       protocol,
       client: info.clientIp,
       clientPort: info.clientPort,
