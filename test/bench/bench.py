@@ -20,6 +20,7 @@ import report, routex   # noqa: E402
 BIN = os.path.join(HERE, 'bin', 'l4bench')
 HOST = '127.0.0.1'
 ECHO_PORT, IPERF_PORT = 19100, 5201
+ECHO_PP_PORT = 19101    # the same echo, reading a PROXY v2 header at the start of each TCP connection
 PX_PORT, PX_IPERF_PORT = 19000, 15201
 SECS = float(os.environ.get('BENCH_SECS', '4'))
 WARMUP = float(os.environ.get('BENCH_WARMUP', '1'))
@@ -33,7 +34,7 @@ CPU_PROF = os.environ.get('BENCH_CPU_PROF', '0') == '1'       # node --cpu-prof 
 NOISE_RETRY = os.environ.get('BENCH_NOISE_RETRY', '1') == '1'    # rerun a case once if others used > 10 % CPU
 
 CASES = ['idle', 'iperf-1', 'iperf-8', 'rr-1', 'rr-100', 'crr-32', 'udp-1', 'udp-100']
-DEFAULT_SYSTEMS = 'direct,haproxy,nginx,node-naive,node-relay,routex-off,routex-game'
+DEFAULT_SYSTEMS = 'direct,haproxy,nginx,node-naive,node-relay,routex-off,routex-game,routex-pp'
 
 
 def node_cmd(script, env=None):
@@ -44,7 +45,7 @@ def node_cmd(script, env=None):
 
 def systems(outdir):
     conf = os.path.join(HERE, 'conf')
-    ports = dict(px=PX_PORT, px_iperf=PX_IPERF_PORT, echo=ECHO_PORT, iperf=IPERF_PORT)
+    ports = dict(px=PX_PORT, px_iperf=PX_IPERF_PORT, echo=ECHO_PORT, iperf=IPERF_PORT, echo_pp=ECHO_PP_PORT)
     s = {
         'direct': None,
         'direct-xcore': None,   # no proxy; load generator on CPU 1, backend on CPU 0 (cross-core floor)
@@ -67,6 +68,9 @@ def systems(outdir):
         # RouteX as operators run it: the supervisor, which forks one worker for the one proxy file
         'routex-off': dict(routex=routex.RouteX(ROUTEX_DIR, 'off', ports, outdir, TMP), udp=True),
         'routex-game': dict(routex=routex.RouteX(ROUTEX_DIR, 'game', ports, outdir, TMP), udp=True),
+        # routex-off + proxy_protocol.send.tcp: v2 (with UNIQUE_ID) to an echo that reads the header
+        'routex-pp': dict(routex=routex.RouteX(ROUTEX_DIR, 'pp', ports, outdir, TMP), udp=True,
+                          no_iperf='iperf3 cannot read a PROXY header'),
     }
     # Any other proxy: BENCH_CUSTOM_CMD must listen on the proxy ports above.
     if os.environ.get('BENCH_CUSTOM_CMD'):
@@ -224,13 +228,15 @@ class Backends:
         self.procs = []
 
     def start(self):
-        for port in (ECHO_PORT, IPERF_PORT, PX_PORT, PX_IPERF_PORT):
+        for port in (ECHO_PORT, ECHO_PP_PORT, IPERF_PORT, PX_PORT, PX_IPERF_PORT):
             if wait_port(port, 0.3):
                 sys.exit(f'port 127.0.0.1:{port} is already in use: stop whatever listens there first')
         self.procs.append(subprocess.Popen(pin(0) + [BIN, 'echo', str(ECHO_PORT)], stderr=subprocess.DEVNULL))
+        self.procs.append(subprocess.Popen(pin(0) + [BIN, 'echo', str(ECHO_PP_PORT)], stderr=subprocess.DEVNULL,
+                                           env=dict(os.environ, L4B_PROXY_V2='1')))
         self.procs.append(subprocess.Popen(pin(0) + ['iperf3', '-s', '-B', HOST, '-p', str(IPERF_PORT)],
                                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
-        if not (wait_port(ECHO_PORT) and wait_port(IPERF_PORT)):
+        if not (wait_port(ECHO_PORT) and wait_port(ECHO_PP_PORT) and wait_port(IPERF_PORT)):
             self.stop(); sys.exit('backends did not start')
 
     def cpu(self):
@@ -433,6 +439,10 @@ def run_system(name, spec, backends, cases, out, logdir, rnd):
     try:
         known = set(tree(pid)) if pid else set()
         for case in cases:
+            if case.startswith('iperf') and spec and spec.get('no_iperf'):
+                out.write(json.dumps(dict(system=name, case=case, pinned=PIN, round=rnd + 1, skipped=spec['no_iperf'])) + '\n')
+                out.flush()
+                continue
             rec = run_case_quiet(case, name, pid, backends, spec is None or spec.get('udp', True))
             rec['round'] = rnd + 1
             dead = False

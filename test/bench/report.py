@@ -101,7 +101,7 @@ def summarize(recs, meta=None):
             e['retransmits'] = med([r.get('retransmits') for r in rs])
         results[s][c] = e
     ratios, cpu_ratios = {}, {}
-    pairs = [(a, b) for a in SUBJECTS for b in PEERS] + [('routex-game', 'routex-off')]
+    pairs = [(a, b) for a in SUBJECTS for b in PEERS] + [('routex-game', 'routex-off'), ('routex-pp', 'routex-off')]
     for a, b in pairs:
         if a not in results or b not in results: continue
         row, crow = {}, {}
@@ -145,6 +145,12 @@ def targets(results, ratios, cases):
             if r is not None:
                 out.append(dict(target=f'game within 10 % of off: {c}', value=round(r, 3),
                                 ok=better_or_equal(r, c, 0.9)))
+    if 'routex-pp/routex-off' in ratios:       # issue 16: the PROXY v2 header costs at most 5 %
+        for c in cases:
+            r = ratios['routex-pp/routex-off'].get(c)
+            if r is not None and not c.startswith('udp'):
+                out.append(dict(target=f'send.tcp v2 within 5 % of off: {c}', value=round(r, 3),
+                                ok=better_or_equal(r, c, 0.95)))
     for s in SUBJECTS:
         e = results.get(s, {}).get('idle')
         if e:

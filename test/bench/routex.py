@@ -2,6 +2,7 @@
 
 Profiles (see README.md):
   routex-off   API on, metrics/iptables/ACL off, log level warn, one proxy with draining only.
+  routex-pp    routex-off + proxy_protocol.send.tcp: v2 (UNIQUE_ID on) to an echo that reads the header.
   routex-game  global ACL (BENCH_ACL_RULES/2 deny /24s in 10.0.0.0/8) + proxy ACL (the other half, from 172.16.0.0/24 on), sticky
                least-conn with health checks every 2 s, bandwidth tracking with a 1 TiB daily
                quota, metrics to SQLite every 10 s, connection log off.
@@ -12,7 +13,7 @@ import json, os, shutil, signal, socket, subprocess, tempfile, time, urllib.requ
 
 API_KEY = 'bench-admin-key-0000'
 ACL_RULES = int(os.environ.get('BENCH_ACL_RULES', '1000'))
-PROFILES = ('off', 'game')
+PROFILES = ('off', 'game', 'pp')
 
 
 def yaml(obj, indent=0):
@@ -73,6 +74,9 @@ def write_configs(profile, d, ports):
         'one-to-one': True, 'protocol': 'tcp-udp',
         'connection_draining': dict(enabled=True, timeout='1s'),
     }
+    if profile == 'pp':
+        p['dest-port'] = f"{ports['echo_pp']},{ports['iperf']}"
+        p['proxy_protocol'] = dict(send=dict(tcp='v2', unique_id=True, health_check='local'))
     if profile == 'game':
         n_global = ACL_RULES // 2
         g['acl'] = dict(enabled=True, default_action='allow', rules=deny_rules(n_global, 10, 0, 'global'))

@@ -15,7 +15,7 @@ if [[ "${1:-}" == report ]]; then
 fi
 
 # Which systems? (flags win over the env; only used here to decide what to install/build)
-SYSTEMS="${BENCH_SYSTEMS:-direct,haproxy,nginx,node-naive,node-relay,routex-off,routex-game}"
+SYSTEMS="${BENCH_SYSTEMS:-direct,haproxy,nginx,node-naive,node-relay,routex-off,routex-game,routex-pp}"
 args=("$@")
 for ((i = 0; i < ${#args[@]}; i++)); do
   case "${args[i]}" in
