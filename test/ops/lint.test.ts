@@ -11,8 +11,8 @@ import { missingTool } from '../helpers/system-tools.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
-test('shellcheck finds nothing in install.sh and the OpenRC service', { skip: missingTool('shellcheck', 'shellcheck') }, () => {
-  const result = spawnSync('shellcheck', ['install.sh', 'systemd/routex.openrc'], { cwd: ROOT, encoding: 'utf8' });
+test('shellcheck finds nothing in install.sh, the OpenRC service and the test tools', { skip: missingTool('shellcheck', 'shellcheck') }, () => {
+  const result = spawnSync('shellcheck', ['install.sh', 'systemd/routex.openrc', 'test/tools/node-majors.sh'], { cwd: ROOT, encoding: 'utf8' });
   assert.equal(result.stdout + result.stderr, '');
   assert.equal(result.status, 0);
 });
