@@ -1,6 +1,7 @@
 // A proxy worker: one forked process per proxy file. It only ever talks to its supervisor over
 // the fork IPC channel, and exits when that channel drops.
-import { isSupervisorMessage, type SupervisorMessage, type WorkerMessage } from '../shared/ipc/protocol.js';
+import { isSupervisorMessage, listenerKey, type SupervisorMessage, type WorkerMessage } from '../shared/ipc/protocol.js';
+import type { ReceivedHandle } from './listeners/adopted-handle.js';
 import { ProxyRuntime } from './runtime/proxy-runtime.js';
 import { WorkerLogger } from './runtime/worker-logger.js';
 import { answerQuery } from './runtime/query-handler.js';
@@ -19,6 +20,8 @@ let reportTimer: NodeJS.Timeout | null = null;
 /** The runtime while its listeners are binding: a suspension must reach it before it accepts. */
 let starting: ProxyRuntime | null = null;
 let suspendedReason: string | null = null;
+/** The listening sockets the supervisor handed over, by `listenerKey`, until `proxy.start` uses them. */
+const handedSockets = new Map<string, ReceivedHandle>();
 
 function reportCounters(): void {
   if (runtime === null) return;
@@ -41,11 +44,12 @@ async function start(message: Extract<SupervisorMessage, { type: 'proxy.start' }
   starting = candidate;
   setSuspended(message.suspendedReason);
   try {
-    const listeners = await candidate.start();
+    const { listeners, listenErrors } = await candidate.start(handedSockets, message.udpHandover);
+    handedSockets.clear();
     runtime = candidate;
     starting = null;
     reportTimer = setInterval(reportCounters, REPORT_INTERVAL_MS);
-    send({ type: 'worker.ready', listeners });
+    send({ type: 'worker.ready', listeners, listenErrors });
   } catch (error) {
     send({ type: 'worker.failed', error: errorPayload(error) }, () => process.exit(1));
   }
@@ -57,22 +61,28 @@ function setSuspended(reason: string | null): void {
   for (const target of [runtime, starting]) if (target !== null) target.admission.suspendedReason = suspendedReason;
 }
 
-async function drain(timeoutMs: number): Promise<void> {
+async function drain(timeoutMs: number, handover: boolean): Promise<void> {
   if (runtime === null) {
     send({ type: 'worker.drained', closedByTimeout: 0 }, () => process.exit(0));
     return;
   }
-  const draining = runtime.drain(timeoutMs);
-  // Give the closed listening handles one loop turn to release their ports.
-  setImmediate(() => send({ type: 'worker.listeners-closed' }));
-  const closedByTimeout = await draining;
+  const udpSessions = runtime.stopServing(handover);
+  // Give the closed listening handles one loop turn to release their descriptors.
+  setImmediate(() => send({ type: 'worker.listeners-closed', udpSessions }));
+  const closedByTimeout = await runtime.drain(timeoutMs);
   if (reportTimer !== null) clearInterval(reportTimer);
   reportCounters();
   send({ type: 'worker.drained', closedByTimeout }, () => process.exit(0));
 }
 
-function dispatch(message: SupervisorMessage): void {
+function dispatch(message: SupervisorMessage, handle: ReceivedHandle | undefined): void {
   switch (message.type) {
+    case 'listener.handed':
+      if (handle !== undefined) handedSockets.set(listenerKey(message.listener), handle);
+      return;
+    case 'udp.sessions-handed-over':
+      runtime?.adoptSessions(message.sessions);
+      return;
     case 'proxy.start':
       void start(message);
       return;
@@ -85,7 +95,7 @@ function dispatch(message: SupervisorMessage): void {
       send({ type: 'worker.reconfigured' });
       return;
     case 'proxy.drain':
-      void drain(message.timeoutMs);
+      void drain(message.timeoutMs, message.handover);
       return;
     case 'proxy.suspend':
       setSuspended(message.reason);
@@ -105,14 +115,14 @@ function dispatch(message: SupervisorMessage): void {
   }
 }
 
-process.on('message', (message: unknown) => {
-  if (isSupervisorMessage(message)) dispatch(message);
+process.on('message', (message: unknown, handle: unknown) => {
+  if (isSupervisorMessage(message)) dispatch(message, typeof handle === 'object' && handle !== null ? handle : undefined);
 });
 process.on('disconnect', () => process.exit(0));
 // The supervisor decides when a worker stops; a terminal's Ctrl-C reaches the whole process group.
 process.on('SIGINT', () => undefined);
 // A SIGTERM sent to the worker itself is a stop request: drain like the supervisor would ask.
-process.on('SIGTERM', () => void drain(runtime?.config.draining.enabled ? runtime.config.draining.timeoutMs : 0));
+process.on('SIGTERM', () => void drain(runtime?.config.draining.enabled ? runtime.config.draining.timeoutMs : 0, false));
 process.on('uncaughtException', (error) => {
   send({ type: 'log.recorded', level: 'error', message: 'worker crashed', fields: { error: String(error.stack ?? error) } }, () => process.exit(70));
 });

@@ -13,6 +13,7 @@ import { UpstreamState, upstreamKey } from './upstream-state.js';
 export class Pool {
   readonly upstreams: UpstreamState[];
   private readonly balancers: Balancer[];
+  private readonly groups: UpstreamState[][];
   private readonly stickyTables: StickyTable[] = [];
 
   constructor(config: ProxyConfig, previous?: Pool, random: Random = Math.random) {
@@ -23,8 +24,8 @@ export class Pool {
       return state;
     });
     const { algorithm, stickySessions, stickyTtlMs } = config.balancing;
-    this.balancers = config.upstreamGroups.map((indexes, group) => {
-      const members = indexes.map((i) => this.upstreams[i]!);
+    this.groups = config.upstreamGroups.map((indexes) => indexes.map((i) => this.upstreams[i]!));
+    this.balancers = this.groups.map((members, group) => {
       const balancer = createBalancer(algorithm, members, random);
       if (!stickySessions) return balancer;
       const table = previous?.stickyTables[group] ?? new StickyTable(stickyTtlMs);
@@ -37,6 +38,11 @@ export class Pool {
 
   pick(group: number, clientIp: string): UpstreamState | undefined {
     return this.balancers[group]?.pick(clientIp);
+  }
+
+  /** The upstream `ip:port` when it is a healthy member of `group` (a handed-over session's pin). */
+  healthyMember(group: number, ip: string, port: number): UpstreamState | undefined {
+    return this.groups[group]?.find((u) => u.healthy && u.ip === ip && u.port === port);
   }
 
   /** Upstreams matching `ip`, or exactly `ip:port` when a port is given. */

@@ -2,7 +2,8 @@ import net from 'node:net';
 import type { ListenerSpec } from '../../shared/config/resolved-types.js';
 import { clientAddressOf } from '../../shared/client-address.js';
 import { formatHostPort } from '../../shared/host-port.js';
-import { bindWithRetry } from './bind-error.js';
+import { ListenError } from './listen-error.js';
+import { listenOnHandle, type ReceivedHandle } from './adopted-handle.js';
 
 export type TcpConnectionHandler = (socket: net.Socket, spec: ListenerSpec, client: ReturnType<typeof clientAddressOf>) => void;
 
@@ -13,7 +14,10 @@ export interface TcpListenerOptions {
   highWaterMark: number;
 }
 
-/** One TCP listening socket. Accepted sockets arrive paused; the handler decides their fate. */
+/**
+ * One TCP listening socket, bound by the supervisor and handed over. Accepted sockets arrive
+ * paused; the handler decides their fate.
+ */
 export class TcpListener {
   private readonly server: net.Server;
 
@@ -40,29 +44,21 @@ export class TcpListener {
     return formatHostPort(this.spec.ip, this.spec.port);
   }
 
-  start(retryForMs: number): Promise<void> {
-    return bindWithRetry(() => this.listenOnce(), this.address, retryForMs);
+  /** Listens on the supervisor's socket; `backlog` is network.listen_backlog. */
+  async start(handle: ReceivedHandle, backlog: number): Promise<void> {
+    try {
+      await listenOnHandle(this.server, handle, backlog);
+    } catch (error) {
+      throw new ListenError(this.address, error as NodeJS.ErrnoException);
+    }
   }
 
-  /** Stops accepting; the port is released, live connections are not touched. */
+  /**
+   * Stops accepting and closes this worker's descriptor. The supervisor's stays open, so the
+   * port keeps queueing connections for the next worker; live connections are not touched.
+   */
   close(): void {
     if (this.server.listening) this.server.close();
-  }
-
-  private listenOnce(): Promise<void> {
-    return new Promise((resolve, reject) => {
-      const onError = (err: Error): void => {
-        this.server.off('listening', onListening);
-        reject(err);
-      };
-      const onListening = (): void => {
-        this.server.off('error', onError);
-        resolve();
-      };
-      this.server.once('error', onError);
-      this.server.once('listening', onListening);
-      this.server.listen({ host: this.spec.ip, port: this.spec.port, backlog: 4096, exclusive: true });
-    });
   }
 
   private readonly accept = (socket: net.Socket): void => {

@@ -1,8 +1,9 @@
 import dgram from 'node:dgram';
 import { isIPv6 } from 'node:net';
 import type { ListenerSpec } from '../../shared/config/resolved-types.js';
+import { listenerKey } from '../../shared/ipc/protocol.js';
 import { formatHostPort } from '../../shared/host-port.js';
-import { bindWithRetry } from './bind-error.js';
+import { adoptUdpHandle, type ReceivedHandle, type UdpReading } from './adopted-handle.js';
 import type { UdpReplier, UdpSession } from './udp-session.js';
 
 export interface UdpListenerOptions {
@@ -22,12 +23,14 @@ const literalLookup6 = (address: string, _family: unknown, callback: LookupCallb
 export type UdpSessionOpener = (listener: UdpListener, clientAddress: string, clientPort: number, datagram: Buffer) => UdpSession | undefined;
 
 /**
- * One UDP listening socket and its sessions. Sessions are found by client address then port in
+ * One UDP listening socket (bound by the supervisor and handed over) and its sessions. Sessions are found by client address then port in
  * two nested maps, so no key string is built per datagram.
  */
 export class UdpListener implements UdpReplier {
+  readonly key: string;
   private readonly socket: dgram.Socket;
   private readonly sessions = new Map<string, Map<number, UdpSession>>();
+  private reading: UdpReading | null = null;
   private closed = false;
 
   constructor(
@@ -35,8 +38,9 @@ export class UdpListener implements UdpReplier {
     private readonly options: UdpListenerOptions,
     private readonly openSession: UdpSessionOpener,
   ) {
+    this.key = listenerKey(spec);
     const v6 = isIPv6(spec.ip);
-    this.socket = dgram.createSocket({ type: v6 ? 'udp6' : 'udp4', reuseAddr: false, lookup: v6 ? literalLookup6 : literalLookup4 });
+    this.socket = dgram.createSocket({ type: v6 ? 'udp6' : 'udp4', lookup: v6 ? literalLookup6 : literalLookup4 });
     this.socket.on('message', this.onDatagram);
     this.socket.on('error', () => {
       // A send error towards one client must not take the listener down.
@@ -47,8 +51,28 @@ export class UdpListener implements UdpReplier {
     return formatHostPort(this.spec.ip, this.spec.port);
   }
 
-  start(retryForMs: number): Promise<void> {
-    return bindWithRetry(() => this.bindOnce(), this.address, retryForMs);
+  /**
+   * Serves the supervisor's socket. `paused`: read nothing until `resumeReading` (a predecessor
+   * still reads and is about to hand its sessions over).
+   */
+  start(handle: ReceivedHandle, paused: boolean): void {
+    this.reading = adoptUdpHandle(this.socket, handle, paused);
+    this.applyBufferSizes();
+  }
+
+  resumeReading(): void {
+    this.reading?.resume();
+  }
+
+  /**
+   * Stops reading (the successor reads the shared socket from now on) but keeps the socket for
+   * the replies of live sessions; returns them.
+   */
+  handOver(): UdpSession[] {
+    this.reading?.pause();
+    const live: UdpSession[] = [];
+    for (const byPort of this.sessions.values()) for (const session of byPort.values()) live.push(session);
+    return live;
   }
 
   reply(session: UdpSession, datagram: Buffer): void {
@@ -67,7 +91,10 @@ export class UdpListener implements UdpReplier {
     if (byPort.size === 0) this.sessions.delete(session.clientAddress);
   }
 
-  /** Closes the socket and ends every session (UDP has nothing to drain once the port is gone). */
+  /**
+   * Closes this worker's descriptor and ends every session (UDP has nothing to drain once it
+   * cannot reply). The supervisor's descriptor keeps the port.
+   */
   close(): void {
     if (this.closed) return;
     this.closed = true;
@@ -75,20 +102,10 @@ export class UdpListener implements UdpReplier {
     this.socket.close();
   }
 
-  private bindOnce(): Promise<void> {
-    return new Promise((resolve, reject) => {
-      const onError = (err: Error): void => reject(err);
-      this.socket.once('error', onError);
-      this.socket.bind({ address: this.spec.ip, port: this.spec.port, exclusive: true }, () => {
-        this.socket.off('error', onError);
-        this.applyBufferSizes();
-        resolve();
-      });
-    });
-  }
-
   private applyBufferSizes(): void {
-    // The kernel caps these at net.core.[rw]mem_max; a refusal is not worth failing the proxy for.
+    // Set on the shared kernel socket, so they stay while no worker runs (for the datagrams that
+    // queue in a restart gap). The kernel caps these at net.core.[rw]mem_max; a refusal is not
+    // worth failing the proxy for.
     try {
       if (this.options.readBufferBytes > 0) this.socket.setRecvBufferSize(this.options.readBufferBytes);
       if (this.options.writeBufferBytes > 0) this.socket.setSendBufferSize(this.options.writeBufferBytes);

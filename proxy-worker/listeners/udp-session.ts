@@ -28,6 +28,8 @@ export class UdpSession {
   lastActivityAt = coarseClock.now;
   bytesIn = 0;
   bytesOut = 0;
+  /** Set when a draining worker handed the client to its successor: this one only relays replies. */
+  handedOver = false;
   private readonly socket: dgram.Socket;
   private pending: Buffer[] | null = [];
   private ended = false;

@@ -1,18 +1,30 @@
 import type net from 'node:net';
 import type { ListenerSpec, ProxyConfig } from '../../shared/config/resolved-types.js';
 import { normalizeIp, type ClientAddress } from '../../shared/client-address.js';
-import type { ConnectionInfo, ListenerStatus, UpstreamInfo, UpstreamSelector, WorkerMessage } from '../../shared/ipc/protocol.js';
+import {
+  listenerKey,
+  type ConnectionInfo,
+  type HandedOverSession,
+  type ListenerFailure,
+  type ListenerStatus,
+  type UpstreamInfo,
+  type UpstreamSelector,
+  type WorkerMessage,
+} from '../../shared/ipc/protocol.js';
 import { UpstreamHealth, upstreamInfo } from '../health/upstream-health.js';
 import { Pool } from '../balancer/pool.js';
 import { TcpListener } from '../listeners/tcp-listener.js';
 import { TcpRelay } from '../listeners/tcp-relay.js';
 import { UdpListener } from '../listeners/udp-listener.js';
 import { UdpSession, type UdpSessionHost } from '../listeners/udp-session.js';
+import { HandedOverSessions } from '../listeners/udp-handover.js';
+import type { ReceivedHandle } from '../listeners/adopted-handle.js';
 import type { RelayHost } from '../listeners/relay-host.js';
 import { createProxyCounters } from './proxy-counters.js';
 import { TimeoutSweeper } from './timeout-sweeper.js';
 import { ThrottledWarning } from './throttled-warning.js';
 import { Admission } from './admission.js';
+import { coarseClock } from './clock.js';
 import { AclEnforcer } from './acl-enforcer.js';
 import type { WorkerLogger } from './worker-logger.js';
 import { Protection, type ProtectedConnections } from './protection.js';
@@ -23,14 +35,17 @@ import type { BanTarget } from '../l7/ban-table.js';
 import { reachedAddress, sentUniqueId, tcpHeader, udpHeader } from '../proxy-protocol/send-headers.js';
 import { UniqueIds } from '../proxy-protocol/unique-ids.js';
 
-/** How long a starting worker keeps retrying a port its predecessor is still releasing. */
-const BIND_RETRY_MS = 3000;
 /** How long first bytes may take when neither slow_connection nor `timeouts.client_read` bounds it. */
 const FIRST_BYTES_FALLBACK_MS = 30_000;
 
 const EMPTY = new Uint8Array(0);
 const REFUSED_BY_ACL: Rejection = reject('acl', null, 'denied by the acl');
 const REFUSED_SUSPENDED: Rejection = reject('suspended', null, 'the proxy is suspended');
+
+export interface StartedListeners {
+  listeners: ListenerStatus[];
+  listenErrors: ListenerFailure[];
+}
 
 /**
  * Everything one proxy runs: listeners, the upstream pool, live TCP relays and UDP sessions,
@@ -60,6 +75,8 @@ export class ProxyRuntime implements RelayHost, UdpSessionHost, FirstBytesHost, 
   private nextConnectionId = 1;
   private draining = false;
   private onIdle: (() => void) | null = null;
+  /** The predecessor's UDP sessions, kept on their upstream when their client writes here. */
+  private readonly handedOver = new HandedOverSessions();
 
   constructor(
     public config: ProxyConfig,
@@ -76,16 +93,40 @@ export class ProxyRuntime implements RelayHost, UdpSessionHost, FirstBytesHost, 
     this.sessionCapWarning = new ThrottledWarning(logger, 'udp session cap reached, datagram dropped');
   }
 
-  async start(): Promise<ListenerStatus[]> {
-    try {
-      for (const spec of this.config.listeners) await this.startListener(spec);
-    } catch (error) {
-      this.closeListeners();
-      throw error;
+  /**
+   * Serves the listeners the supervisor handed a socket for (`handles` by `listenerKey`); a
+   * listener without one failed to bind there and was reported by the supervisor. With
+   * `udpPaused`, UDP is read only once `adoptSessions` brings the predecessor's sessions.
+   */
+  async start(handles: ReadonlyMap<string, ReceivedHandle>, udpPaused: boolean): Promise<StartedListeners> {
+    const started: StartedListeners = { listeners: [], listenErrors: [] };
+    for (const spec of this.config.listeners) {
+      const status = { ip: spec.ip, port: spec.port, protocol: spec.protocol };
+      const handle = handles.get(listenerKey(status));
+      if (handle === undefined) continue;
+      try {
+        await this.startListener(spec, handle, udpPaused);
+        started.listeners.push(status);
+      } catch (error) {
+        const err = error as { code?: string; message: string };
+        started.listenErrors.push({ listener: status, error: { code: err.code ?? 'ERR_LISTEN_FAILED', message: err.message } });
+      }
+    }
+    if (started.listeners.length === 0 && this.config.listeners.length > 0) {
+      throw Object.assign(new Error(started.listenErrors[0]?.error.message ?? 'no listening socket was handed over'), { code: 'ERR_LISTEN_FAILED' });
     }
     this.sweeper.start();
     this.health.start(this.pool, this.config);
-    return this.config.listeners.map(({ ip, port, protocol }) => ({ ip, port, protocol }));
+    return started;
+  }
+
+  /**
+   * A successor's view of the predecessor's UDP sessions (see `HandedOverSessions`); UDP reading
+   * starts now. Entries wait at most one session timeout for their client.
+   */
+  adoptSessions(sessions: readonly HandedOverSession[]): void {
+    this.handedOver.add(sessions, this.config.timeouts.udpSessionMs);
+    for (const listener of this.udpListeners) listener.resumeReading();
   }
 
   /**
@@ -115,21 +156,45 @@ export class ProxyRuntime implements RelayHost, UdpSessionHost, FirstBytesHost, 
     return this.health.readmit(this.pool, selector);
   }
 
-  /** Stops accepting at once; the returned promise settles when the ports are released. */
+  /** Closes this worker's listening descriptors (the supervisor's keep the ports). */
   closeListeners(): void {
     for (const listener of this.tcpListeners) listener.close();
     for (const listener of this.udpListeners) listener.close();
   }
 
   /**
-   * Lets live TCP connections finish for up to `timeoutMs`, then closes what is left.
-   * Resolves with how many connections had to be closed by the timeout.
+   * The first step of a drain: stop accepting and reading at once. With `handover`, a successor
+   * reads the same UDP sockets: each UDP listener stops reading but keeps replying for its live
+   * sessions, which are returned for the successor and no longer counted here (they live on
+   * there). Without it, UDP listeners close and end their sessions.
+   */
+  stopServing(handover: boolean): HandedOverSession[] {
+    this.draining = true;
+    for (const listener of this.tcpListeners) listener.close();
+    const handedOver: HandedOverSession[] = [];
+    for (const listener of this.udpListeners) {
+      if (!handover) {
+        listener.close();
+        continue;
+      }
+      for (const session of listener.handOver()) {
+        session.handedOver = true;
+        this.counters.activeUdpSessions--;
+        handedOver.push({ listener: listener.key, clientAddress: session.clientAddress, clientPort: session.clientPort, upstreamIp: session.upstream.ip, upstreamPort: session.upstream.port });
+      }
+    }
+    this.handedOver.clear();
+    return handedOver;
+  }
+
+  /**
+   * Lets live TCP connections and handed-over UDP sessions finish for up to `timeoutMs`, then
+   * closes what is left. Resolves with how many connections had to be closed by the timeout.
    */
   async drain(timeoutMs: number): Promise<number> {
-    this.draining = true;
-    this.closeListeners();
+    if (!this.draining) this.stopServing(false);
     for (const reader of [...this.pending]) reader.destroy();
-    if (this.relays.size > 0 && timeoutMs > 0) {
+    if (!this.idle() && timeoutMs > 0) {
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, timeoutMs);
         this.onIdle = () => {
@@ -141,9 +206,14 @@ export class ProxyRuntime implements RelayHost, UdpSessionHost, FirstBytesHost, 
     this.health.stop();
     const leftOver = this.relays.size;
     for (const relay of [...this.relays.values()]) relay.destroy('drain timeout');
+    this.closeListeners();
     this.sweeper.stop();
     this.protection.close();
     return leftOver;
+  }
+
+  private idle(): boolean {
+    return this.relays.size === 0 && this.sessions.size === 0;
   }
 
   listConnections(): ConnectionInfo[] {
@@ -169,14 +239,18 @@ export class ProxyRuntime implements RelayHost, UdpSessionHost, FirstBytesHost, 
     this.relays.delete(relay.id);
     this.counters.activeTcpConnections--;
     if (this.config.logging.logConnections) this.logClose('connection closed', relay, reason, 'tcp');
-    if (this.draining && this.relays.size === 0) this.onIdle?.();
+    if (this.draining && this.idle()) this.onIdle?.();
   }
 
   sessionEnded(session: UdpSession, reason: string): void {
     this.sessions.delete(session.id);
     session.listener.forget(session);
-    this.counters.activeUdpSessions--;
-    if (this.config.logging.logConnections) this.logClose('udp session closed', session, reason, 'udp');
+    // A handed-over session was already uncounted here: it lives on in the successor.
+    if (!session.handedOver) {
+      this.counters.activeUdpSessions--;
+      if (this.config.logging.logConnections) this.logClose('udp session closed', session, reason, 'udp');
+    }
+    if (this.draining && this.idle()) this.onIdle?.();
   }
 
   private closeDeniedByAcl(): void {
@@ -187,7 +261,7 @@ export class ProxyRuntime implements RelayHost, UdpSessionHost, FirstBytesHost, 
     if (closed > 0) this.logger.info('connections closed by acl change', { connections: closed });
   }
 
-  private async startListener(spec: ListenerSpec): Promise<void> {
+  private async startListener(spec: ListenerSpec, handle: ReceivedHandle, udpPaused: boolean): Promise<void> {
     const network = this.config.network;
     if (spec.protocol === 'tcp') {
       const listener = new TcpListener(
@@ -200,16 +274,16 @@ export class ProxyRuntime implements RelayHost, UdpSessionHost, FirstBytesHost, 
         },
         this.acceptTcp,
       );
+      await listener.start(handle, network.listenBacklog);
       this.tcpListeners.push(listener);
-      await listener.start(BIND_RETRY_MS);
     } else {
       const listener = new UdpListener(
         spec,
         { readBufferBytes: network.udpReadBuffer, writeBufferBytes: network.udpWriteBuffer },
         this.openUdpSession,
       );
+      listener.start(handle, udpPaused);
       this.udpListeners.push(listener);
-      await listener.start(BIND_RETRY_MS);
     }
   }
 
@@ -311,6 +385,11 @@ export class ProxyRuntime implements RelayHost, UdpSessionHost, FirstBytesHost, 
   }
 
   private readonly openUdpSession = (listener: UdpListener, clientAddress: string, clientPort: number, datagram: Buffer): UdpSession | undefined => {
+    const handedOver = this.handedOver.take(listener.key, clientAddress, clientPort);
+    if (handedOver !== undefined) {
+      const adopted = this.adoptUdpSession(listener, clientAddress, clientPort, handedOver);
+      if (adopted !== undefined) return adopted;
+    }
     if (this.sessions.size >= this.config.udpMaxSessions) {
       this.counters.udpDropped++;
       this.sessionCapWarning.hit({ limit: this.config.udpMaxSessions });
@@ -359,6 +438,24 @@ export class ProxyRuntime implements RelayHost, UdpSessionHost, FirstBytesHost, 
     }
     return session;
   };
+
+  /**
+   * A client of the predecessor writes here for the first time: same upstream when it is still
+   * a healthy member of the listener's group, and counted as active but not as a new session.
+   * A client the ACL denies or the ban list holds, or whose upstream is gone, is treated as new
+   * (and checked so). L7 connection cycling does not count an adoption as a new connection.
+   */
+  private adoptUdpSession(listener: UdpListener, clientAddress: string, clientPort: number, handedOver: HandedOverSession): UdpSession | undefined {
+    const clientIp = normalizeIp(clientAddress);
+    const upstream = this.pool.healthyMember(listener.spec.group, handedOver.upstreamIp, handedOver.upstreamPort);
+    const aclAllows = this.admission.aclAllows;
+    if (upstream === undefined || (aclAllows !== null && !aclAllows(clientIp)) || this.protection.bans.isBanned(clientIp, coarseClock.now)) return undefined;
+    const guard = this.protection.engine?.udpGuard(clientIp) ?? null;
+    const session = new UdpSession(this.nextConnectionId++, this, listener, clientAddress, clientIp, clientPort, listener.spec.port, upstream, guard);
+    this.sessions.set(session.id, session);
+    this.counters.activeUdpSessions++;
+    return session;
+  }
 
   private refuse(rejection: Rejection, protocol: 'tcp' | 'udp', clientIp: string, listenerPort: number): void {
     const reason = rejection.reason;

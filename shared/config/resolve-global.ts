@@ -69,6 +69,7 @@ function resolveNetwork(network: Global['network']): NetworkConfig {
     tcpNodelay: network.tcp_nodelay,
     udpReadBuffer: network.udp_read_buffer,
     udpWriteBuffer: network.udp_write_buffer,
+    listenBacklog: network.listen_backlog,
   };
 }
 

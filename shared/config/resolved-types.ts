@@ -76,6 +76,8 @@ export interface NetworkConfig {
   tcpNodelay: boolean;
   udpReadBuffer: number;
   udpWriteBuffer: number;
+  /** listen() backlog of each TCP listening socket: what queues while no worker accepts. */
+  listenBacklog: number;
 }
 
 export interface DrainingConfig {

@@ -59,6 +59,7 @@ const NetworkSchema = Block(
     tcp_nodelay: Flag('Disables Nagle\'s algorithm on client and upstream sockets, for lower latency.', true),
     udp_read_buffer: Whole('Receive buffer (SO_RCVBUF) of each UDP listening socket, in bytes, capped by the kernel at net.core.rmem_max; 0 keeps the OS default.', 4_194_304),
     udp_write_buffer: Whole('Send buffer (SO_SNDBUF) of each UDP listening socket, which sends the replies, in bytes, capped at net.core.wmem_max; 0 keeps the OS default.', 4_194_304),
+    listen_backlog: Whole('Connections each TCP listening socket queues while no worker accepts them (a worker restart or crash): past it the kernel refuses. The kernel caps it at net.core.somaxconn (4096 by default). A change restarts the workers (listen() sets it).', 4096, { minimum: 1, maximum: 65_535 }),
   },
   'Socket options applied to every proxy.',
 );

@@ -6,11 +6,37 @@ import type { AclCounts } from '../acl/acl-counts.js';
 import type { WorkerValues } from '../counters/counters.js';
 import type { Ban } from '../bans/ban.js';
 import type { L7Event } from '../l7/l7-event.js';
+import { formatHostPort } from '../host-port.js';
 
 export interface ListenerStatus {
   ip: string;
   port: number;
   protocol: 'tcp' | 'udp';
+}
+
+/** `tcp 127.0.0.1:25565`: names a listener in logs and matches a handed socket to its spec. */
+export function listenerKey(listener: ListenerStatus): string {
+  return `${listener.protocol} ${formatHostPort(listener.ip, listener.port)}`;
+}
+
+/** A listener that could not be bound (supervisor) or listened on (worker). */
+export interface ListenerFailure {
+  listener: ListenerStatus;
+  error: ErrorPayload;
+}
+
+/**
+ * A UDP session a draining worker hands to its successor: the client's next datagrams reach the
+ * successor, which keeps the client on the same upstream instead of counting a new session.
+ */
+export interface HandedOverSession {
+  /** `listenerKey` of the listener the client talks to. */
+  listener: string;
+  /** The client address exactly as the listening socket saw it. */
+  clientAddress: string;
+  clientPort: number;
+  upstreamIp: string;
+  upstreamPort: number;
 }
 
 /** One upstream in a counter report: which one, its health, and its worker-sourced values. */
@@ -83,11 +109,26 @@ export interface QueryMessage<N extends QueryName = QueryName> {
 
 // ── Supervisor → worker ──────────────────────────────────────────────────────────────────────
 export type SupervisorMessage =
-  /** `suspendedReason`: the proxy starts suspended (bandwidth quota used up) when not null. */
-  | { type: 'proxy.start'; config: ProxyConfig; suspendedReason: string | null; bans: Ban[] }
+  /**
+   * Sent with a listening socket the supervisor bound (the message's handle), once per listener,
+   * before `proxy.start`. The worker serves only the listeners it was handed.
+   */
+  | { type: 'listener.handed'; listener: ListenerStatus }
+  /**
+   * `suspendedReason`: the proxy starts suspended (bandwidth quota used up) when not null.
+   * `udpHandover`: a predecessor still serves; UDP listeners stay paused until
+   * `udp.sessions-handed-over` brings its sessions.
+   */
+  | { type: 'proxy.start'; config: ProxyConfig; suspendedReason: string | null; bans: Ban[]; udpHandover: boolean }
   | { type: 'proxy.reconfigure'; config: ProxyConfig }
-  /** Close listeners, let live connections finish within `timeoutMs` (0 = close them now), exit. */
-  | { type: 'proxy.drain'; timeoutMs: number }
+  /**
+   * Stop serving the listeners, let live connections finish within `timeoutMs` (0 = close them
+   * now), exit. With `handover`, a successor serves the same sockets: UDP listeners stop reading
+   * but keep replying for their sessions, which are listed in `worker.listeners-closed`.
+   */
+  | { type: 'proxy.drain'; timeoutMs: number; handover: boolean }
+  /** The predecessor's UDP sessions: the worker keeps those clients on their upstream and starts reading UDP. */
+  | { type: 'udp.sessions-handed-over'; sessions: HandedOverSession[] }
   /** Refuse new TCP connections and new UDP sessions (live ones continue) until `proxy.resume`. */
   | { type: 'proxy.suspend'; reason: string }
   | { type: 'proxy.resume' }
@@ -103,13 +144,14 @@ export interface ErrorPayload {
 }
 
 export type WorkerMessage =
-  | { type: 'worker.ready'; listeners: ListenerStatus[] }
+  /** `listeners`: served now; `listenErrors`: handed sockets the worker could not listen on. */
+  | { type: 'worker.ready'; listeners: ListenerStatus[]; listenErrors: ListenerFailure[] }
   /** Start failed (e.g. a port is taken); the worker exits right after. */
   | { type: 'worker.failed'; error: ErrorPayload }
   | { type: 'worker.reconfigured' }
   | { type: 'worker.reconfigure-failed'; error: ErrorPayload }
-  /** Listeners are closed during a drain: their ports are free for a successor. */
-  | { type: 'worker.listeners-closed' }
+  /** The worker no longer accepts or reads during a drain; `udpSessions` when it was asked to hand over. */
+  | { type: 'worker.listeners-closed'; udpSessions: HandedOverSession[] }
   | { type: 'worker.drained'; closedByTimeout: number }
   | { type: 'counters.reported'; counters: CounterReport }
   /** An upstream's effective health changed (probe verdict or manual eject/readmit). */
@@ -122,7 +164,7 @@ export type WorkerMessage =
   | { type: 'query.answered'; replyTo: number; ok: true; result: unknown }
   | { type: 'query.failed'; replyTo: number; ok: false; error: ErrorPayload };
 
-const SUPERVISOR_TYPES = new Set(['proxy.start', 'proxy.reconfigure', 'proxy.drain', 'proxy.suspend', 'proxy.resume', 'bans.added', 'bans.removed', 'query']);
+const SUPERVISOR_TYPES = new Set(['listener.handed', 'udp.sessions-handed-over', 'proxy.start', 'proxy.reconfigure', 'proxy.drain', 'proxy.suspend', 'proxy.resume', 'bans.added', 'bans.removed', 'query']);
 
 /** Guards the envelope at the process boundary; inside, the types are trusted. */
 export function isSupervisorMessage(value: unknown): value is SupervisorMessage {

@@ -1,15 +1,19 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { ProxyConfig } from '../../shared/config/resolved-types.js';
 
-/** The listener set as a comparable string: ip, port and transport of every listener. */
+/**
+ * The listener set as a comparable string: ip, port and transport of every listener, and the
+ * backlog, which only a worker's listen() can set.
+ */
 function listenerKey(config: ProxyConfig): string {
-  return config.listeners
+  const listeners = config.listeners
     .map((l) => `${l.protocol}/${l.ip}/${l.port}/${l.group}`)
     .sort()
     .join(',');
+  return `${listeners} backlog ${config.network.listenBacklog}`;
 }
 
-/** Same listeners ⇒ the change can be applied in place without touching a socket. */
+/** Same listeners ⇒ the change can be applied in place by the running worker. */
 export function sameListeners(a: ProxyConfig, b: ProxyConfig): boolean {
   return listenerKey(a) === listenerKey(b);
 }

@@ -1,9 +1,10 @@
 import path from 'node:path';
 import type { ProxyConfig } from '../../shared/config/resolved-types.js';
 import type { ConfigIssue } from '../../shared/config/errors.js';
-import type { ListenerStatus, WorkerMessage } from '../../shared/ipc/protocol.js';
+import type { HandedOverSession, ListenerFailure, ListenerStatus, WorkerMessage } from '../../shared/ipc/protocol.js';
 import type { Logger } from '../logging/logger.js';
 import { ProxyStats } from '../stats/proxy-stats.js';
+import { ProxySockets } from '../listeners/proxy-sockets.js';
 import { RestartBackoff } from './restart-backoff.js';
 import { WorkerProcess } from './worker-process.js';
 import { sameListeners, sameConfig, drainTimeoutOf } from './config-diff.js';
@@ -19,6 +20,8 @@ const READY_TIMEOUT_MS = 15_000;
 const RECONFIGURE_TIMEOUT_MS = 5_000;
 /** After the drain timeout, a worker that still has not exited is killed. */
 const EXIT_GRACE_MS = 5_000;
+/** A successor reads UDP at the latest this long after its predecessor was asked to hand over. */
+const HANDOVER_TIMEOUT_MS = 3_000;
 
 export interface WorkerFactory {
   (proxyName: string): WorkerProcess;
@@ -33,7 +36,14 @@ export class ProxyController {
   readonly stats = new ProxyStats();
   private currentState: ProxyState = 'stopped';
   config: ProxyConfig | null = null;
+  /** Listeners the running worker serves (from its `worker.ready`). */
   listeners: ListenerStatus[] = [];
+  /** Held sockets the running worker could not listen on. */
+  listenErrors: ListenerFailure[] = [];
+  /** The listening sockets: held here across worker crashes, restarts and reloads. */
+  readonly sockets = new ProxySockets();
+  /** When the next start attempt is due while in `backoff` or `failed`. */
+  nextRestartAt: string | null = null;
   lastError: { message: string; at: string } | null = null;
   configIssues: ConfigIssue[] = [];
   restarts = 0;
@@ -104,6 +114,7 @@ export class ProxyController {
       this.config = config;
       this.cancelRestart();
       this.spawn();
+      this.sockets.release(config.listeners);
       return 'started';
     }
     if (sameConfig(previous, config)) return 'unchanged';
@@ -111,19 +122,35 @@ export class ProxyController {
       this.config = config;
       return 'reconfigured';
     }
-    await this.retire(worker, drainTimeoutOf(previous));
-    this.config = config;
-    this.spawn();
+    await this.replace(worker, config, drainTimeoutOf(previous));
     return 'restarted';
   }
 
-  /** Restarts the worker with its current config (draining the old one first). */
+  /** Restarts the worker with its current config: the new one serves before the old one drains. */
   async restart(): Promise<void> {
     if (this.config === null) return;
     this.stopping = false;
     this.cancelRestart();
-    if (this.worker !== null) await this.retire(this.worker, drainTimeoutOf(this.config));
-    this.spawn();
+    if (this.worker === null) this.spawn();
+    else await this.replace(this.worker, this.config, drainTimeoutOf(this.config));
+  }
+
+  /**
+   * Swaps workers without closing a port: the successor starts on the held sockets (plus any new
+   * one) and serves; then the predecessor stops accepting and reading, hands its UDP sessions
+   * over and drains; then the sockets of listeners the new config dropped are closed.
+   */
+  private async replace(predecessor: WorkerProcess, config: ProxyConfig, drainTimeoutMs: number): Promise<void> {
+    this.worker = null;
+    this.clearReadyTimer();
+    this.retiring.add(predecessor);
+    this.config = config;
+    const successor = this.spawn(true);
+    if (successor !== null) await this.settled(READY_TIMEOUT_MS);
+    const handedOver = this.retire(predecessor, drainTimeoutMs, true);
+    const sessions = await Promise.race([handedOver, delay(HANDOVER_TIMEOUT_MS, [] as HandedOverSession[])]);
+    successor?.send({ type: 'udp.sessions-handed-over', sessions });
+    this.sockets.release(config.listeners);
   }
 
   /**
@@ -136,13 +163,14 @@ export class ProxyController {
     this.cancelRestart();
     const worker = this.worker;
     if (worker === null) {
+      this.sockets.closeAll();
       this.state = finalState;
       this.listeners = [];
       return;
     }
     this.state = 'stopping';
     const timeoutMs = mode === 'drain' && this.config !== null ? drainTimeoutOf(this.config) : 0;
-    const released = this.retire(worker, timeoutMs);
+    const released = this.retire(worker, timeoutMs, false).then(() => this.sockets.closeAll());
     void this.allExited().then(() => {
       if (this.stopping && this.worker === null) {
         this.state = finalState;
@@ -188,9 +216,11 @@ export class ProxyController {
     });
   }
 
-  /** Last resort at exit: no worker may outlive the supervisor. */
+  /** Last resort at exit: no worker may outlive the supervisor, no socket stays bound. */
   killAll(): void {
+    this.stopping = true;
     this.cancelRestart();
+    this.sockets.closeAll();
     this.worker?.kill();
     for (const worker of this.retiring) worker.kill();
   }
@@ -201,18 +231,44 @@ export class ProxyController {
     await Promise.all(workers.map((w) => (w.exited ? undefined : new Promise<void>((resolve) => w.once('exit', () => resolve())))));
   }
 
-  private spawn(): void {
+  /**
+   * Binds what is missing, forks a worker and hands it every held socket of its listeners.
+   * With `udpHandover`, a predecessor still serves: the worker reads UDP once it has its sessions.
+   * Returns null when not one listener could be bound (the attempt is retried with backoff).
+   */
+  private spawn(udpHandover = false): WorkerProcess | null {
     const config = this.config!;
+    const failures = this.bindListeners(config);
+    const sockets = this.sockets.socketsFor(config.listeners);
+    for (const failure of failures) this.logger.error('listener bind failed', { listener: failure.listener.port, protocol: failure.listener.protocol, ip: failure.listener.ip, error: failure.error.message });
+    if (failures.length > 0) this.recordError(failures.map((f) => f.error.message).join('; '));
+    if (sockets.length === 0 && config.listeners.length > 0) {
+      this.fail(failures[0]?.error.message ?? 'no listener could be bound');
+      this.scheduleRestart();
+      return null;
+    }
     const worker = this.forkWorker(config.name);
     this.worker = worker;
     this.state = 'starting';
+    this.nextRestartAt = null;
     worker.on('message', (message) => this.onMessage(worker, message));
     worker.on('exit', (code, signal) => this.onExit(worker, code, signal));
-    worker.send({ type: 'proxy.start', config, suspendedReason: this.suspendedReason, bans: this.l7.bans() });
+    for (const { listener, socket } of sockets) worker.send({ type: 'listener.handed', listener }, socket.handle);
+    const handover = udpHandover && sockets.some(({ listener }) => listener.protocol === 'udp');
+    worker.send({ type: 'proxy.start', config, suspendedReason: this.suspendedReason, bans: this.l7.bans(), udpHandover: handover });
     this.readyTimer = setTimeout(() => {
       this.fail(`worker not ready within ${READY_TIMEOUT_MS} ms`);
       worker.kill();
     }, READY_TIMEOUT_MS);
+    return worker;
+  }
+
+  /**
+   * The bind step, kept apart from forking: a proxy whose data path binds no sockets of its own
+   * (kernel forwarding) skips it. Sockets already held are kept; only missing ones are bound.
+   */
+  private bindListeners(config: ProxyConfig): readonly ListenerFailure[] {
+    return this.sockets.bind(config.listeners);
   }
 
   private reconfigure(worker: WorkerProcess, config: ProxyConfig): Promise<boolean> {
@@ -228,26 +284,32 @@ export class ProxyController {
     });
   }
 
-  /** Asks a worker to drain and exit; resolves when its ports are free (or it is gone). */
-  private retire(worker: WorkerProcess, timeoutMs: number): Promise<void> {
-    if (this.worker === worker) this.worker = null;
-    this.clearReadyTimer();
+  /**
+   * Asks a worker to drain and exit; resolves once it no longer accepts or reads (or is gone),
+   * with the UDP sessions it hands over when `handover` is set.
+   */
+  private retire(worker: WorkerProcess, timeoutMs: number, handover: boolean): Promise<HandedOverSession[]> {
+    if (this.worker === worker) {
+      this.worker = null;
+      this.clearReadyTimer();
+    }
     this.retiring.add(worker);
     const killTimer = setTimeout(() => worker.kill(), timeoutMs + EXIT_GRACE_MS);
     worker.once('exit', () => clearTimeout(killTimer));
-    worker.send({ type: 'proxy.drain', timeoutMs });
+    worker.send({ type: 'proxy.drain', timeoutMs, handover });
     return new Promise((resolve) => {
-      if (worker.exited) return resolve();
+      if (worker.exited) return resolve([]);
       const onMessage = (message: WorkerMessage): void => {
-        if (message.type === 'worker.listeners-closed') done();
+        if (message.type === 'worker.listeners-closed') done(message.udpSessions);
       };
-      const done = (): void => {
+      const onExit = (): void => done([]);
+      const done = (sessions: HandedOverSession[]): void => {
         worker.off('message', onMessage);
-        worker.off('exit', done);
-        resolve();
+        worker.off('exit', onExit);
+        resolve(sessions);
       };
       worker.on('message', onMessage);
-      worker.once('exit', done);
+      worker.once('exit', onExit);
     });
   }
 
@@ -274,6 +336,8 @@ export class ProxyController {
         this.clearReadyTimer();
         this.state = 'running';
         this.listeners = message.listeners;
+        this.listenErrors = message.listenErrors;
+        for (const failure of message.listenErrors) this.recordError(failure.error.message);
         this.startedAt = new Date().toISOString();
         this.backoff.started();
         this.logger.info('proxy started', { pid: worker.pid, listeners: message.listeners.length });
@@ -311,13 +375,21 @@ export class ProxyController {
       this.logger.error('worker crashed', { pid: worker.pid, code, signal });
     }
     this.restarts++;
-    const delayMs = this.backoff.next();
+    const delayMs = this.scheduleRestart();
     this.events.publish({ type: 'worker.crashed', proxy: this.displayName, pid: worker.pid ?? null, code, signal, restarts: this.restarts, restartInMs: delayMs });
-    this.logger.info('worker restart scheduled', { delayMs });
+  }
+
+  /** While it waits, the held sockets queue new clients (up to the backlog) for the next worker. */
+  private scheduleRestart(): number {
+    const delayMs = this.backoff.next();
+    this.nextRestartAt = new Date(Date.now() + delayMs).toISOString();
+    this.logger.info('worker restart scheduled', { delayMs, queueing: this.sockets.size });
     this.restartTimer = setTimeout(() => {
       this.restartTimer = null;
+      this.nextRestartAt = null;
       if (!this.stopping && this.config !== null) this.spawn();
     }, delayMs);
+    return delayMs;
   }
 
   private fail(message: string): void {
@@ -333,10 +405,15 @@ export class ProxyController {
   private cancelRestart(): void {
     if (this.restartTimer !== null) clearTimeout(this.restartTimer);
     this.restartTimer = null;
+    this.nextRestartAt = null;
   }
 
   private clearReadyTimer(): void {
     if (this.readyTimer !== null) clearTimeout(this.readyTimer);
     this.readyTimer = null;
   }
+}
+
+function delay<T>(ms: number, value: T): Promise<T> {
+  return new Promise((resolve) => setTimeout(() => resolve(value), ms).unref());
 }

@@ -10,6 +10,7 @@ import {
   type WorkerMessage,
 } from '../../shared/ipc/protocol.js';
 import { journalStreams } from '../logging/journal-stream.js';
+import type { SendableHandle } from '../listeners/held-socket.js';
 
 const WORKER_ENTRY = fileURLToPath(new URL('../../proxy-worker/main.js', import.meta.url));
 const DEFAULT_QUERY_TIMEOUT_MS = 3000;
@@ -70,8 +71,9 @@ export class WorkerProcess extends EventEmitter<WorkerProcessEvents> {
     return this.child.pid;
   }
 
-  send(message: SupervisorMessage): void {
-    if (!this.exited && this.child.connected) this.child.send(message);
+  /** `handle`: a held listening socket; the child receives its own descriptor of it. */
+  send(message: SupervisorMessage, handle?: SendableHandle): void {
+    if (!this.exited && this.child.connected) this.child.send(message, handle);
   }
 
   query<N extends QueryName>(name: N, params: QueryMap[N]['params'], timeoutMs = DEFAULT_QUERY_TIMEOUT_MS): Promise<QueryMap[N]['result']> {

@@ -3,7 +3,15 @@ import { ConfigProblem, NullableTimestamp } from './common-schemas.js';
 import { counterProperties } from './counter-schemas.js';
 
 const Listener = Type.Object(
-  { ip: Type.String(), port: Type.Integer(), protocol: Type.Union([Type.Literal('tcp'), Type.Literal('udp')]) },
+  {
+    ip: Type.String(),
+    port: Type.Integer(),
+    protocol: Type.Union([Type.Literal('tcp'), Type.Literal('udp')]),
+    state: Type.Union(['serving', 'queueing', 'failed', 'closed'].map((s) => Type.Literal(s)), {
+      description: 'serving (a worker accepts), queueing (the supervisor holds the socket while no worker serves it — a restart or a crash backoff: TCP connections wait in the backlog, datagrams in the receive buffer), failed (could not be bound or listened on; see error), closed (the proxy is stopped).',
+    }),
+    error: Type.Union([Type.Object({ code: Type.String(), message: Type.String() }, { additionalProperties: false }), Type.Null()]),
+  },
   { additionalProperties: false },
 );
 
@@ -24,8 +32,9 @@ export const ProxySummary = Type.Object(
     config_path: Type.String({ description: 'Absolute path of the YAML file.' }),
     protocol: Type.Union([Type.String(), Type.Null()]),
     origin_ports: Type.Array(Type.Integer()),
-    listeners: Type.Array(Listener, { description: 'Listeners bound by the running worker.' }),
+    listeners: Type.Array(Listener, { description: 'Every listener of the config, with what a client meets there now.' }),
     restarts: Type.Integer({ description: 'Worker restarts since the supervisor started.' }),
+    next_restart_at: Type.Union([Type.String(), Type.Null()], { description: 'In backoff or failed: when the next start attempt is due (the listeners queue meanwhile).' }),
     started_at: NullableTimestamp,
     last_error: Type.Union([Type.Object({ message: Type.String(), at: Type.String() }, { additionalProperties: false }), Type.Null()]),
     config_errors: Type.Array(ConfigProblem, { description: 'Problems in the file on disk; a running proxy keeps its last good config meanwhile.' }),

@@ -1,5 +1,6 @@
 import type { ProxyController } from '../../workers/proxy-controller.js';
 import { proxyCounterFields } from './counter-fields.js';
+import { listenerViews } from './listener-view.js';
 
 /** The JSON an operator sees for one proxy in `GET /api/proxies`. */
 export function proxyView(controller: ProxyController) {
@@ -15,8 +16,9 @@ export function proxyView(controller: ProxyController) {
     config_path: controller.file,
     protocol: config?.protocol ?? null,
     origin_ports: config?.originPorts ?? [],
-    listeners: controller.listeners.map(({ ip, port, protocol }) => ({ ip, port, protocol })),
+    listeners: listenerViews(controller),
     restarts: controller.restarts,
+    next_restart_at: controller.nextRestartAt,
     started_at: controller.startedAt,
     last_error: controller.lastError,
     config_errors: controller.configIssues.map((i) => ({ path: i.path, message: i.message })),

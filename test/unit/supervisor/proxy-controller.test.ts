@@ -1,21 +1,31 @@
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { EventEmitter } from 'node:events';
+import net from 'node:net';
 import { ProxyController } from '../../../supervisor/workers/proxy-controller.js';
 import type { WorkerProcess } from '../../../supervisor/workers/worker-process.js';
 import { Logger } from '../../../supervisor/logging/logger.js';
 import type { ProxyConfig } from '../../../shared/config/resolved-types.js';
 import type { SupervisorMessage, WorkerMessage } from '../../../shared/ipc/protocol.js';
 import { parseProxy } from '../config/config-fixtures.js';
+import { freePortRange } from '../../helpers/free-ports.js';
+import { tcpRefused } from '../../helpers/client-probes.js';
 
 /** Stands in for a forked worker: records what it is sent, and the test plays its answers. */
 class FakeWorker extends EventEmitter {
   static nextPid = 1000;
   readonly pid = FakeWorker.nextPid++;
   readonly sent: SupervisorMessage[] = [];
+  /** Listeners it was handed a socket for. */
+  readonly handed: string[] = [];
   exited = false;
 
-  send(message: SupervisorMessage): void {
+  send(message: SupervisorMessage, handle?: unknown): void {
+    if (message.type === 'listener.handed') {
+      assert.ok(handle !== undefined, 'a listener.handed message carries its socket');
+      this.handed.push(`${message.listener.protocol} ${message.listener.port}`);
+      return;
+    }
     this.sent.push(message);
   }
 
@@ -33,13 +43,27 @@ class FakeWorker extends EventEmitter {
   }
 }
 
+async function listenOn(port: number): Promise<{ close(): Promise<void> }> {
+  const server = net.createServer().listen(port, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
+  return { close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+}
+
 const logger = Logger.create({ level: 'error', format: 'json', output: 'stdout', filePath: '', maxSizeMb: 1, maxBackups: 1 });
 
+/** Real ports: the controller binds them (tests pass them in `origin-port`). */
+const [PORT, OTHER_PORT] = await freePortRange(2);
+
 function config(fields: Record<string, unknown> = {}): ProxyConfig {
-  const parsed = parseProxy({ name: 'mc', ...fields });
+  const parsed = parseProxy({ name: 'mc', 'origin-port': PORT, ...fields });
   assert.deepEqual(parsed.issues, []);
   return parsed.config!;
 }
+
+const controllers: ProxyController[] = [];
+after(() => {
+  for (const controller of controllers) controller.killAll();
+});
 
 function setup() {
   const workers: FakeWorker[] = [];
@@ -48,7 +72,8 @@ function setup() {
     workers.push(worker);
     return worker as unknown as WorkerProcess;
   });
-  const ready = (w: FakeWorker) => w.reply({ type: 'worker.ready', listeners: [{ ip: '127.0.0.1', port: 25565, protocol: 'tcp' }] });
+  controllers.push(controller);
+  const ready = (w: FakeWorker, port = PORT) => w.reply({ type: 'worker.ready', listeners: [{ ip: '127.0.0.1', port, protocol: 'tcp' }], listenErrors: [] });
   return { controller, workers, ready };
 }
 
@@ -74,27 +99,96 @@ test('a change with the same listeners is applied in place; the same config agai
   assert.equal(await controller.apply(config({ timeouts: { client_read: '10s' } })), 'unchanged');
 });
 
-test('a listener change drains the old worker and starts the new one once the ports are free', async () => {
+test('a listener change starts the successor on the held sockets first, then drains the old worker', async () => {
   const { controller, workers, ready } = setup();
   await controller.apply(config({ connection_draining: { timeout: '7s' } }));
+  assert.deepEqual(workers[0]!.handed, [`tcp ${PORT}`]);
   ready(workers[0]!);
-  const applying = controller.apply(config({ 'origin-port': 25570, connection_draining: { timeout: '7s' } }));
-  const drain = workers[0]!.sent.at(-1)!;
-  assert.deepEqual(drain, { type: 'proxy.drain', timeoutMs: 7000 });
-  assert.equal(workers.length, 1, 'no successor before the ports are released');
-  workers[0]!.reply({ type: 'worker.listeners-closed' });
-  assert.equal(await applying, 'restarted');
-  assert.equal(workers.length, 2);
+  const applying = controller.apply(config({ 'origin-port': `${PORT},${OTHER_PORT}`, connection_draining: { timeout: '7s' } }));
+  assert.equal(workers.length, 2, 'the successor starts while the old worker still serves');
+  assert.deepEqual(workers[1]!.handed, [`tcp ${PORT}`, `tcp ${OTHER_PORT}`]);
   assert.equal(workers[1]!.sent[0]!.type, 'proxy.start');
+  assert.equal(workers[0]!.sent.at(-1)!.type, 'proxy.start', 'no drain before the successor is ready');
   ready(workers[1]!);
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.deepEqual(workers[0]!.sent.at(-1), { type: 'proxy.drain', timeoutMs: 7000, handover: true });
+  workers[0]!.reply({ type: 'worker.listeners-closed', udpSessions: [] });
+  assert.equal(await applying, 'restarted');
+  assert.deepEqual(workers[1]!.sent.at(-1), { type: 'udp.sessions-handed-over', sessions: [] });
   workers[0]!.exit(0);
   assert.equal(controller.state, 'running', 'the drained predecessor exiting is not a crash');
   assert.equal(controller.restarts, 0);
   const stopping = controller.stop('now');
-  workers[1]!.reply({ type: 'worker.listeners-closed' });
+  workers[1]!.reply({ type: 'worker.listeners-closed', udpSessions: [] });
   await stopping;
+  assert.equal(controller.sockets.size, 0, 'stop closes the held sockets');
   workers[1]!.exit(0);
   await controller.allExited();
+});
+
+test('a port the new config drops is closed once the old worker stopped serving; a kept one never is', async () => {
+  const { controller, workers, ready } = setup();
+  await controller.apply(config({ 'origin-port': `${PORT},${OTHER_PORT}` }));
+  ready(workers[0]!);
+  const applying = controller.apply(config());
+  ready(workers[1]!);
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.equal(controller.sockets.size, 2, 'both ports held while the old worker may still serve them');
+  workers[0]!.reply({ type: 'worker.listeners-closed', udpSessions: [] });
+  await applying;
+  assert.equal(controller.sockets.size, 1);
+  assert.deepEqual(controller.sockets.socketsFor(config().listeners).map((s) => s.socket.port), [PORT]);
+  const stopping = controller.stop('now');
+  workers[1]!.reply({ type: 'worker.listeners-closed', udpSessions: [] });
+  await stopping;
+  workers[0]!.exit(0);
+  workers[1]!.exit(0);
+});
+
+test('a port taken by another process is reported; the other ports are handed to the worker', async (t) => {
+  const other = await listenOn(OTHER_PORT);
+  t.after(() => other.close());
+  const { controller, workers, ready } = setup();
+  await controller.apply(config({ 'origin-port': `${PORT},${OTHER_PORT}` }));
+  assert.deepEqual(workers[0]!.handed, [`tcp ${PORT}`]);
+  assert.equal(controller.sockets.bindFailures.length, 1);
+  assert.equal(controller.sockets.bindFailures[0]!.error.message, `cannot listen on 127.0.0.1:${OTHER_PORT}: EADDRINUSE`);
+  assert.match(controller.lastError!.message, /EADDRINUSE/);
+  ready(workers[0]!);
+  assert.equal(controller.state, 'running');
+  const stopping = controller.stop('now');
+  workers[0]!.reply({ type: 'worker.listeners-closed', udpSessions: [] });
+  await stopping;
+  workers[0]!.exit(0);
+});
+
+test('a proxy none of whose ports can be bound fails without a worker and retries with backoff', async () => {
+  const other = await listenOn(PORT);
+  const { controller, workers } = setup();
+  await controller.apply(config());
+  assert.equal(workers.length, 0);
+  assert.equal(controller.state, 'failed');
+  assert.ok(controller.nextRestartAt !== null);
+  await other.close();
+  await new Promise((resolve) => setTimeout(resolve, 600));
+  assert.equal(workers.length, 1, 'bound and started once the port was free');
+  assert.deepEqual(workers[0]!.handed, [`tcp ${PORT}`]);
+  const stopping = controller.stop('now');
+  workers[0]!.exit(0);
+  await stopping;
+});
+
+test('while the worker is down its ports stay open and queue connections', async () => {
+  const { controller, workers, ready } = setup();
+  await controller.apply(config());
+  ready(workers[0]!);
+  workers[0]!.exit(null, 'SIGKILL');
+  assert.equal(controller.state, 'backoff');
+  assert.ok(controller.sockets.isHeld({ ip: '127.0.0.1', port: PORT, protocol: 'tcp' }));
+  const stopping = controller.stop('now');
+  await stopping;
+  assert.equal(controller.sockets.size, 0);
+  assert.equal(await tcpRefused(PORT), true);
 });
 
 test('a crash is restarted after the backoff; a failed start is retried too', async () => {
@@ -107,7 +201,7 @@ test('a crash is restarted after the backoff; a failed start is retried too', as
   await new Promise((resolve) => setTimeout(resolve, 600));
   assert.equal(workers.length, 2, 'restarted after 0.5 s');
   assert.equal(controller.restarts, 1);
-  workers[1]!.reply({ type: 'worker.failed', error: { code: 'ERR_LISTEN_FAILED', message: 'cannot listen on 127.0.0.1:25565: EADDRINUSE' } });
+  workers[1]!.reply({ type: 'worker.failed', error: { code: 'ERR_LISTEN_FAILED', message: `cannot listen on 127.0.0.1:${PORT}: EADDRINUSE` } });
   assert.equal(controller.state, 'failed');
   workers[1]!.exit(1);
   assert.equal(controller.state, 'failed', 'a failed start stays failed while it waits to retry');
@@ -125,8 +219,8 @@ test('stop drains, resolves once the ports are free, and never restarts the work
   ready(workers[0]!);
   const stopping = controller.stop('drain');
   assert.equal(controller.state, 'stopping');
-  assert.deepEqual(workers[0]!.sent.at(-1), { type: 'proxy.drain', timeoutMs: 30_000 });
-  workers[0]!.reply({ type: 'worker.listeners-closed' });
+  assert.deepEqual(workers[0]!.sent.at(-1), { type: 'proxy.drain', timeoutMs: 30_000, handover: false });
+  workers[0]!.reply({ type: 'worker.listeners-closed', udpSessions: [] });
   await stopping;
   workers[0]!.exit(0);
   await controller.allExited();

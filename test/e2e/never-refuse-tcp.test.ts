@@ -1,0 +1,168 @@
+// The supervisor holds every listening socket: a worker crash, a restart or a listener-changing
+// reload queues new TCP connections instead of refusing them. Real supervisor, real sockets.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import net from 'node:net';
+import { ADMIN_KEY, SupervisorProcess } from '../helpers/supervisor-process.js';
+import { startTcpBackend } from '../helpers/backends.js';
+import { freePort, freePortRange } from '../helpers/free-ports.js';
+import { proxyYaml } from '../helpers/proxy-yaml.js';
+import { TcpClient, tcpRoundTrip } from '../helpers/tcp-client.js';
+import { tcpRefused } from '../helpers/client-probes.js';
+import { ConnectLoop, type ConnectLoopResult } from '../helpers/connect-loop.js';
+import { isAlive } from '../helpers/processes.js';
+import { waitFor } from '../helpers/wait-for.js';
+
+const DRAIN = 'connection_draining:\n  enabled: true\n  timeout: 10s\n';
+
+function figures(result: ConnectLoopResult): string {
+  return `opened ${result.opened}, served ${result.served}, refused ${result.refused}, failed ${result.failed}, longest ${result.longestMs} ms${result.errors.length ? `; ${result.errors.join(', ')}` : ''}`;
+}
+
+/** Lets the loop run until it has served `count` more connections. */
+async function servedMore(loop: ConnectLoop, count: number): Promise<void> {
+  const target = loop.result.served + count;
+  await waitFor(`${count} more connections served`, () => loop.result.served >= target, { timeoutMs: 10_000 });
+}
+
+test('kill -9 three times under 100 connections/s: 0 refused, 0 failed, no connect longer than the restart + 1 s; another proxy sees nothing', async (t) => {
+  const backend = await startTcpBackend();
+  t.after(() => backend.close());
+  const [port, otherPort] = [await freePort(), await freePort()];
+  const sup = await SupervisorProcess.start({
+    proxies: {
+      'p.yaml': proxyYaml({ name: 'p', originPorts: [port], destPorts: [backend.port] }),
+      'q.yaml': proxyYaml({ name: 'q', originPorts: [otherPort], destPorts: [backend.port] }),
+    },
+    waitForRunning: ['p', 'q'],
+  });
+  t.after(() => sup.stop());
+  const otherPid = (await sup.proxy('q')).pid;
+  const other = await TcpClient.connect(otherPort);
+  t.after(() => other.destroy());
+  other.write('before;');
+  await other.waitForText('before;');
+
+  const loop = new ConnectLoop(port, 100, 30_000);
+  t.after(() => loop.stop());
+  await servedMore(loop, 20);
+  const restartsMs: number[] = [];
+  for (let kill = 0; kill < 3; kill++) {
+    const before = await sup.proxy('p');
+    // Killed between two of the loop's connections: none of them lives in the dying worker.
+    await loop.idle();
+    process.kill(before.pid, 'SIGKILL');
+    const killedAt = Date.now();
+    await sup.waitForProxy('p', 'running again', (p) => p.state === 'running' && p.pid !== before.pid, 15_000);
+    restartsMs.push(Date.now() - killedAt);
+    other.write(`during-${kill};`);
+    await other.waitForText(`during-${kill};`);
+    await servedMore(loop, 20);
+  }
+  const result = await loop.stop();
+  t.diagnostic(`loop: ${figures(result)}; restarts (kill → running) ${restartsMs.join(', ')} ms`);
+  assert.equal(result.refused, 0, figures(result));
+  assert.equal(result.failed, 0, figures(result));
+  assert.equal(result.served, result.opened);
+  assert.ok(result.longestMs < Math.max(...restartsMs) + 1000, `longest connect ${result.longestMs} ms, restarts ${restartsMs.join(', ')} ms`);
+  assert.equal((await sup.proxy('p')).restarts, 3);
+  assert.equal((await sup.proxy('q')).pid, otherPid, 'proxy q was not restarted');
+  other.write('after;');
+  await other.waitForText('after;');
+  assert.equal(other.closed, false);
+});
+
+test('a reload that adds a port, then POST /restart, under 100 connections/s: 0 refused, 0 failed, and an older connection finishes normally', async (t) => {
+  const backend = await startTcpBackend();
+  t.after(() => backend.close());
+  const [port, addedPort] = await freePortRange(2);
+  const sup = await SupervisorProcess.start({
+    proxies: { 'p.yaml': proxyYaml({ name: 'p', originPorts: [port!], destPorts: [backend.port], extra: DRAIN }) },
+    waitForRunning: ['p'],
+  });
+  t.after(() => sup.stop());
+  const first = await sup.proxy('p');
+  const older = await TcpClient.connect(port!);
+  t.after(() => older.destroy());
+  older.write('before;');
+  await older.waitForText('before;');
+
+  const loop = new ConnectLoop(port!, 100, 30_000);
+  t.after(() => loop.stop());
+  await servedMore(loop, 20);
+  sup.writeProxy('p.yaml', proxyYaml({ name: 'p', originPorts: [port!, addedPort!], destPorts: [backend.port], extra: DRAIN }));
+  const reloaded = await sup.waitForProxy('p', 'running on both ports', (p) => p.state === 'running' && p.pid !== first.pid && p.listeners.every((l: any) => l.state === 'serving'));
+  assert.deepEqual(reloaded.listeners.map((l: any) => l.port), [port, addedPort]);
+  assert.equal((await tcpRoundTrip(addedPort!, 'added;', 6)).toString(), 'added;');
+  older.write('after-reload;');
+  await older.waitForText('after-reload;');
+  await servedMore(loop, 20);
+
+  const restart = await sup.api('POST', '/api/proxies/p/restart', { key: ADMIN_KEY });
+  assert.equal(restart.status, 200, restart.text);
+  await sup.waitForProxy('p', 'running in a third worker', (p) => p.state === 'running' && p.pid !== reloaded.pid);
+  await servedMore(loop, 20);
+  const result = await loop.stop();
+  t.diagnostic(`loop: ${figures(result)}`);
+  assert.equal(result.refused, 0, figures(result));
+  assert.equal(result.failed, 0, figures(result));
+
+  older.write('after-restart;');
+  await older.waitForText('after-restart;');
+  assert.ok(isAlive(first.pid), 'the first worker still drains the older connection');
+  older.end();
+  await older.waitClosed();
+  assert.equal(older.received.toString(), 'before;after-reload;after-restart;');
+  await waitFor('the first worker to exit once drained', () => !isAlive(first.pid));
+});
+
+test('a port removed from the YAML refuses once the old worker has drained; an added port accepts', async (t) => {
+  const backend = await startTcpBackend();
+  t.after(() => backend.close());
+  const [kept, removed, added] = await freePortRange(3);
+  const sup = await SupervisorProcess.start({
+    proxies: { 'p.yaml': proxyYaml({ name: 'p', originPorts: `${kept},${removed}`, destPorts: [backend.port], extra: DRAIN }) },
+    waitForRunning: ['p'],
+  });
+  t.after(() => sup.stop());
+  const first = await sup.proxy('p');
+  const onRemoved = await TcpClient.connect(removed!);
+  t.after(() => onRemoved.destroy());
+  onRemoved.write('x;');
+  await onRemoved.waitForText('x;');
+
+  sup.writeProxy('p.yaml', proxyYaml({ name: 'p', originPorts: `${kept},${added}`, destPorts: [backend.port], extra: DRAIN }));
+  const second = await sup.waitForProxy('p', 'running on the new ports', (p) => p.state === 'running' && p.pid !== first.pid);
+  assert.deepEqual(second.listeners.map((l: any) => [l.port, l.state]), [[kept, 'serving'], [added, 'serving']]);
+  await waitFor('the removed port to refuse', () => tcpRefused(removed!));
+  onRemoved.write('still;');
+  await onRemoved.waitForText('still;');
+  assert.equal((await tcpRoundTrip(added!, 'added;', 6)).toString(), 'added;');
+  assert.equal((await tcpRoundTrip(kept!, 'kept;', 5)).toString(), 'kept;');
+  onRemoved.end();
+  await onRemoved.waitClosed();
+  await waitFor('the old worker to exit once drained', () => !isAlive(first.pid));
+  assert.equal(await tcpRefused(removed!), true);
+});
+
+test('a port taken by another process: the proxy reports the bind error and its other ports serve', async (t) => {
+  const backend = await startTcpBackend();
+  t.after(() => backend.close());
+  const [free, taken] = await freePortRange(2);
+  const squatter = net.createServer((socket) => socket.end('squatter')).listen(taken, '127.0.0.1');
+  await new Promise((resolve) => squatter.once('listening', resolve));
+  t.after(() => squatter.close());
+  const sup = await SupervisorProcess.start({
+    proxies: { 'p.yaml': proxyYaml({ name: 'p', originPorts: `${free},${taken}`, destPorts: [backend.port] }) },
+    waitForRunning: ['p'],
+  });
+  t.after(() => sup.stop());
+  const proxy = await sup.proxy('p');
+  assert.deepEqual(proxy.listeners, [
+    { ip: '127.0.0.1', port: free, protocol: 'tcp', state: 'serving', error: null },
+    { ip: '127.0.0.1', port: taken, protocol: 'tcp', state: 'failed', error: { code: 'ERR_LISTEN_FAILED', message: `cannot listen on 127.0.0.1:${taken}: EADDRINUSE` } },
+  ]);
+  assert.match(proxy.last_error.message, new RegExp(`127\\.0\\.0\\.1:${taken}: EADDRINUSE`));
+  assert.equal((await tcpRoundTrip(free!, 'served;', 7)).toString(), 'served;');
+  assert.ok(sup.logs.some((l) => l['message'] === 'listener bind failed' && l['listener'] === taken));
+});
