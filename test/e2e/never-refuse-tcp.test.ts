@@ -2,7 +2,10 @@
 // reload queues new TCP connections instead of refusing them. Real supervisor, real sockets.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
+import { missingTool } from '../helpers/system-tools.js';
 import { ADMIN_KEY, SupervisorProcess } from '../helpers/supervisor-process.js';
 import { startTcpBackend } from '../helpers/backends.js';
 import { freePort, freePortRange } from '../helpers/free-ports.js';
@@ -165,4 +168,30 @@ test('a port taken by another process: the proxy reports the bind error and its 
   assert.match(proxy.last_error.message, new RegExp(`127\\.0\\.0\\.1:${taken}: EADDRINUSE`));
   assert.equal((await tcpRoundTrip(free!, 'served;', 7)).toString(), 'served;');
   assert.ok(sup.logs.some((l) => l['message'] === 'listener bind failed' && l['listener'] === taken));
+});
+
+/** The backlog of the socket listening on 127.0.0.1:`port`: `ss` shows it as a LISTEN socket's Send-Q. */
+function backlogOf(port: number): number | undefined {
+  const line = spawnSync('ss', ['-ltnH', `sport = :${port}`], { encoding: 'utf8' }).stdout.trim();
+  const sendQ = line.split(/\s+/)[2];
+  return sendQ === undefined ? undefined : Number(sendQ);
+}
+
+test('network.listen_backlog is the listening socket\'s backlog; a change restarts the worker on the same socket', { skip: missingTool('ss', 'iproute2') }, async (t) => {
+  const backend = await startTcpBackend();
+  t.after(() => backend.close());
+  const port = await freePort();
+  const sup = await SupervisorProcess.start({
+    globalExtra: 'network:\n  listen_backlog: 77\n',
+    proxies: { 'p.yaml': proxyYaml({ name: 'p', originPorts: [port], destPorts: [backend.port] }) },
+    waitForRunning: ['p'],
+  });
+  t.after(() => sup.stop());
+  assert.equal(backlogOf(port), 77);
+  const first = await sup.proxy('p');
+  writeFileSync(sup.globalFile, readFileSync(sup.globalFile, 'utf8').replace('listen_backlog: 77', 'listen_backlog: 99'));
+  sup.signal('SIGHUP');
+  await sup.waitForProxy('p', 'a new worker', (p) => p.state === 'running' && p.pid !== first.pid);
+  await waitFor('the new backlog', () => backlogOf(port) === 99);
+  assert.equal((await tcpRoundTrip(port, 'x;', 2)).toString(), 'x;');
 });
