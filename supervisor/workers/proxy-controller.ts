@@ -54,6 +54,8 @@ export class ProxyController {
   private readonly retiring = new Set<WorkerProcess>();
   private readonly backoff = new RestartBackoff();
   private restartTimer: NodeJS.Timeout | null = null;
+  private bindRetryTimer: NodeJS.Timeout | null = null;
+  private bindBackoff = new RestartBackoff();
   private readyTimer: NodeJS.Timeout | null = null;
   private stopping = false;
   private pendingReconfigure: ((ok: boolean) => void) | null = null;
@@ -256,11 +258,41 @@ export class ProxyController {
     for (const { listener, socket } of sockets) worker.send({ type: 'listener.handed', listener }, socket.handle);
     const handover = udpHandover && sockets.some(({ listener }) => listener.protocol === 'udp');
     worker.send({ type: 'proxy.start', config, suspendedReason: this.suspendedReason, bans: this.l7.bans(), udpHandover: handover });
+    if (failures.length > 0) this.scheduleBindRetry();
+    else this.bindBackoff = new RestartBackoff();
     this.readyTimer = setTimeout(() => {
       this.fail(`worker not ready within ${READY_TIMEOUT_MS} ms`);
       worker.kill();
     }, READY_TIMEOUT_MS);
     return worker;
+  }
+
+  /**
+   * A listener that failed to bind (its port still held by a predecessor or another program) is
+   * tried again, 0.5 s doubling to 30 s; once it binds, the worker is replaced (without refusing
+   * anyone) so that it serves that listener too.
+   */
+  private scheduleBindRetry(): void {
+    if (this.bindRetryTimer !== null || this.stopping) return;
+    this.bindRetryTimer = setTimeout(() => {
+      this.bindRetryTimer = null;
+      const config = this.config;
+      // Without a worker, its next start binds everything anyway.
+      if (this.stopping || config === null || this.worker === null) return;
+      const held = this.sockets.size;
+      const failures = this.bindListeners(config);
+      if (this.sockets.size > held) {
+        this.logger.info('listener bound after retry', { listeners: this.sockets.size - held });
+        void this.restart();
+      } else if (failures.length > 0) {
+        this.scheduleBindRetry();
+      }
+    }, this.bindBackoff.next());
+  }
+
+  private cancelBindRetry(): void {
+    if (this.bindRetryTimer !== null) clearTimeout(this.bindRetryTimer);
+    this.bindRetryTimer = null;
   }
 
   /**
@@ -403,6 +435,7 @@ export class ProxyController {
   }
 
   private cancelRestart(): void {
+    this.cancelBindRetry();
     if (this.restartTimer !== null) clearTimeout(this.restartTimer);
     this.restartTimer = null;
     this.nextRestartAt = null;

@@ -148,13 +148,14 @@ test('a port removed from the YAML refuses once the old worker has drained; an a
   assert.equal(await tcpRefused(removed!), true);
 });
 
-test('a port taken by another process: the proxy reports the bind error and its other ports serve', async (t) => {
+test('a port taken by another process: the proxy reports the bind error, its other ports serve, and the port is served once free', async (t) => {
   const backend = await startTcpBackend();
   t.after(() => backend.close());
   const [free, taken] = await freePortRange(2);
   const squatter = net.createServer((socket) => socket.end('squatter')).listen(taken, '127.0.0.1');
   await new Promise((resolve) => squatter.once('listening', resolve));
-  t.after(() => squatter.close());
+  let squatting = true;
+  t.after(() => squatting && squatter.close());
   const sup = await SupervisorProcess.start({
     proxies: { 'p.yaml': proxyYaml({ name: 'p', originPorts: `${free},${taken}`, destPorts: [backend.port] }) },
     waitForRunning: ['p'],
@@ -168,6 +169,13 @@ test('a port taken by another process: the proxy reports the bind error and its 
   assert.match(proxy.last_error.message, new RegExp(`127\\.0\\.0\\.1:${taken}: EADDRINUSE`));
   assert.equal((await tcpRoundTrip(free!, 'served;', 7)).toString(), 'served;');
   assert.ok(sup.logs.some((l) => l['message'] === 'listener bind failed' && l['listener'] === taken));
+
+  await new Promise((resolve) => squatter.close(resolve));
+  squatting = false;
+  const healed = await sup.waitForProxy('p', 'serving the freed port', (p) => p.state === 'running' && p.listeners.every((l: any) => l.state === 'serving'), 15_000);
+  assert.notEqual(healed.pid, proxy.pid, 'a new worker serves the whole listener set');
+  assert.equal((await tcpRoundTrip(taken!, 'freed;', 6)).toString(), 'freed;');
+  assert.ok(sup.logs.some((l) => l['message'] === 'listener bound after retry'));
 });
 
 /** The backlog of the socket listening on 127.0.0.1:`port`: `ss` shows it as a LISTEN socket's Send-Q. */

@@ -147,7 +147,9 @@ test('SIGTERM closes every listening socket, of running proxies and of one in cr
   const workers = childPids(sup.pid);
   // A worker killed just before: its proxy waits in backoff, its socket held by the supervisor alone.
   process.kill((await sup.proxy('crashing')).pid, 'SIGKILL');
-  await sup.waitForState('crashing', 'backoff');
+  const waiting = await sup.waitForState('crashing', 'backoff');
+  assert.deepEqual(waiting.listeners.map((l: any) => l.state), ['queueing'], 'the socket stays open while the worker is down');
+  assert.ok(Date.parse(waiting.next_restart_at) > Date.now() - 1000);
   sup.signal('SIGTERM');
   assert.equal(await sup.waitForExit(10_000), 0);
   for (const pid of workers) assert.equal(isAlive(pid), false, `worker ${pid} outlived the supervisor`);
