@@ -2,11 +2,13 @@ import path from 'node:path';
 import type { ProxyConfig } from '../../shared/config/resolved-types.js';
 import type { ConfigIssue } from '../../shared/config/errors.js';
 import type { HandedOverSession, ListenerFailure, ListenerStatus, WorkerMessage } from '../../shared/ipc/protocol.js';
+import { BindRetry } from '../listeners/bind-retry.js';
 import type { Logger } from '../logging/logger.js';
 import { ProxyStats } from '../stats/proxy-stats.js';
 import { ProxySockets } from '../listeners/proxy-sockets.js';
 import { RestartBackoff } from './restart-backoff.js';
 import { WorkerProcess } from './worker-process.js';
+import { drainWorker } from './worker-retirement.js';
 import { sameListeners, sameConfig, drainTimeoutOf } from './config-diff.js';
 import { formatHostPort } from '../../shared/host-port.js';
 import { SupervisorEvents } from '../events/supervisor-events.js';
@@ -18,8 +20,6 @@ export type ApplyOutcome = 'unchanged' | 'reconfigured' | 'restarted' | 'started
 
 const READY_TIMEOUT_MS = 15_000;
 const RECONFIGURE_TIMEOUT_MS = 5_000;
-/** After the drain timeout, a worker that still has not exited is killed. */
-const EXIT_GRACE_MS = 5_000;
 /** A successor reads UDP at the latest this long after its predecessor was asked to hand over. */
 const HANDOVER_TIMEOUT_MS = 3_000;
 
@@ -54,8 +54,7 @@ export class ProxyController {
   private readonly retiring = new Set<WorkerProcess>();
   private readonly backoff = new RestartBackoff();
   private restartTimer: NodeJS.Timeout | null = null;
-  private bindRetryTimer: NodeJS.Timeout | null = null;
-  private bindBackoff = new RestartBackoff();
+  private readonly bindRetry = new BindRetry(() => this.retryBind());
   private readyTimer: NodeJS.Timeout | null = null;
   private stopping = false;
   private pendingReconfigure: ((ok: boolean) => void) | null = null;
@@ -258,8 +257,8 @@ export class ProxyController {
     for (const { listener, socket } of sockets) worker.send({ type: 'listener.handed', listener }, socket.handle);
     const handover = udpHandover && sockets.some(({ listener }) => listener.protocol === 'udp');
     worker.send({ type: 'proxy.start', config, suspendedReason: this.suspendedReason, bans: this.l7.bans(), udpHandover: handover });
-    if (failures.length > 0) this.scheduleBindRetry();
-    else this.bindBackoff = new RestartBackoff();
+    if (failures.length > 0) this.bindRetry.schedule();
+    else this.bindRetry.reset();
     this.readyTimer = setTimeout(() => {
       this.fail(`worker not ready within ${READY_TIMEOUT_MS} ms`);
       worker.kill();
@@ -268,31 +267,19 @@ export class ProxyController {
   }
 
   /**
-   * A listener that failed to bind (its port still held by a predecessor or another program) is
-   * tried again, 0.5 s doubling to 30 s; once it binds, the worker is replaced (without refusing
-   * anyone) so that it serves that listener too.
+   * A listener that failed to bind is tried again (see `BindRetry`); once it binds, the worker is
+   * replaced (without refusing anyone) so that it serves that listener too.
    */
-  private scheduleBindRetry(): void {
-    if (this.bindRetryTimer !== null || this.stopping) return;
-    this.bindRetryTimer = setTimeout(() => {
-      this.bindRetryTimer = null;
-      const config = this.config;
-      // Without a worker, its next start binds everything anyway.
-      if (this.stopping || config === null || this.worker === null) return;
-      const held = this.sockets.size;
-      const failures = this.bindListeners(config);
-      if (this.sockets.size > held) {
-        this.logger.info('listener bound after retry', { listeners: this.sockets.size - held });
-        void this.restart();
-      } else if (failures.length > 0) {
-        this.scheduleBindRetry();
-      }
-    }, this.bindBackoff.next());
-  }
-
-  private cancelBindRetry(): void {
-    if (this.bindRetryTimer !== null) clearTimeout(this.bindRetryTimer);
-    this.bindRetryTimer = null;
+  private retryBind(): 'retry' | 'done' {
+    const config = this.config;
+    // Without a worker, its next start binds everything anyway.
+    if (this.stopping || config === null || this.worker === null) return 'done';
+    const held = this.sockets.size;
+    const failures = this.bindListeners(config);
+    if (this.sockets.size === held) return failures.length > 0 ? 'retry' : 'done';
+    this.logger.info('listener bound after retry', { listeners: this.sockets.size - held });
+    void this.restart();
+    return 'done';
   }
 
   /**
@@ -316,33 +303,14 @@ export class ProxyController {
     });
   }
 
-  /**
-   * Asks a worker to drain and exit; resolves once it no longer accepts or reads (or is gone),
-   * with the UDP sessions it hands over when `handover` is set.
-   */
+  /** Moves a worker to `retiring` and drains it (see `drainWorker`). */
   private retire(worker: WorkerProcess, timeoutMs: number, handover: boolean): Promise<HandedOverSession[]> {
     if (this.worker === worker) {
       this.worker = null;
       this.clearReadyTimer();
     }
     this.retiring.add(worker);
-    const killTimer = setTimeout(() => worker.kill(), timeoutMs + EXIT_GRACE_MS);
-    worker.once('exit', () => clearTimeout(killTimer));
-    worker.send({ type: 'proxy.drain', timeoutMs, handover });
-    return new Promise((resolve) => {
-      if (worker.exited) return resolve([]);
-      const onMessage = (message: WorkerMessage): void => {
-        if (message.type === 'worker.listeners-closed') done(message.udpSessions);
-      };
-      const onExit = (): void => done([]);
-      const done = (sessions: HandedOverSession[]): void => {
-        worker.off('message', onMessage);
-        worker.off('exit', onExit);
-        resolve(sessions);
-      };
-      worker.on('message', onMessage);
-      worker.once('exit', onExit);
-    });
+    return drainWorker(worker, timeoutMs, handover);
   }
 
   private onMessage(worker: WorkerProcess, message: WorkerMessage): void {
@@ -435,7 +403,7 @@ export class ProxyController {
   }
 
   private cancelRestart(): void {
-    this.cancelBindRetry();
+    this.bindRetry.cancel();
     if (this.restartTimer !== null) clearTimeout(this.restartTimer);
     this.restartTimer = null;
     this.nextRestartAt = null;
