@@ -27,6 +27,14 @@ logging:
   output: "stdout"
 `;
 
+/** Survival checks that a connection starts like Minecraft Java: anything else is an L7 event. */
+const L7_INSPECTION = `l7_protection:
+  enabled: true
+  payload_inspection:
+    enabled: true
+    mode: "minecraft-java"
+`;
+
 const PHONE = { width: 390, height: 844 };
 const DESKTOP = { width: 1280, height: 800 };
 
@@ -51,6 +59,7 @@ describe('the web dashboard in a real browser', { skip: chromiumMissing() }, () 
   let viewer: Page;
   let base: string;
   let lobbyPort: number;
+  let survivalPort: number;
   let adminProblems: string[];
   const requests: string[] = [];
   let csp: string | undefined;
@@ -58,12 +67,12 @@ describe('the web dashboard in a real browser', { skip: chromiumMissing() }, () 
   before(async () => {
     backend = await startTcpBackend();
     lobbyPort = await freePort();
-    const survivalPort = await freePort();
+    survivalPort = await freePort();
     sup = await SupervisorProcess.start({
       globalYaml: GLOBAL_YAML,
       proxies: {
         'lobby.yaml': proxyYaml({ name: 'lobby', originPorts: [lobbyPort], destPorts: [backend.port], extra: 'metadata:\n  tags: ["minecraft", "production"]\n' }),
-        'survival.yaml': proxyYaml({ name: 'survival', originPorts: [survivalPort], destPorts: [backend.port], extra: 'metadata:\n  tags: ["minecraft"]\n' }),
+        'survival.yaml': proxyYaml({ name: 'survival', originPorts: [survivalPort], destPorts: [backend.port], extra: `metadata:\n  tags: ["minecraft"]\n${L7_INSPECTION}` }),
       },
       waitForRunning: ['lobby', 'survival'],
     });
@@ -186,6 +195,45 @@ describe('the web dashboard in a real browser', { skip: chromiumMissing() }, () 
     allowed.destroy();
   });
 
+  it('Protection page: an L7 rejection shows in the events; a ban from the form refuses its address everywhere, and Unban lifts it', async () => {
+    await admin.goto(`${base}/dashboard/#/protection`);
+    await admin.locator('#l7-status tr[data-proxy=survival] [data-col=l7]', { hasText: 'on' }).waitFor();
+    assert.equal(await admin.locator('#l7-status tr[data-proxy=lobby] [data-col=l7]').textContent(), 'off');
+    await admin.waitForSelector('#l7-events');
+
+    const junk = await TcpClient.connect(survivalPort, { localAddress: '127.0.0.4' });
+    junk.write('GET / HTTP/1.1\r\n\r\n');
+    await waitFor('the junk connection to be rejected', () => junk.closed, { timeoutMs: 3000 });
+    await admin.locator('#l7-event-list tr[data-l7-event=invalid_protocol][data-ip="127.0.0.4"]').waitFor({ timeout: 6000 });
+
+    await admin.fill('#ban-form input[name=target]', '127.0.0.3');
+    await admin.fill('#ban-form input[name=duration]', '10m');
+    await admin.fill('#ban-form input[name=reason]', 'banned from the dashboard');
+    await admin.click('#ban-form [data-action=ban]');
+    const row = admin.locator('#ban-list tr[data-ban="127.0.0.3"]');
+    await row.waitFor({ timeout: 3000 });
+    assert.match((await row.textContent()) ?? '', /banned from the dashboard.*api.*in (9m|10m)/);
+    const listed = (await sup.api('GET', '/api/l7/banned', { key: ADMIN_KEY })).body as any[];
+    assert.deepEqual(listed.map((b) => [b.ip, b.reason, b.source]), [['127.0.0.3', 'banned from the dashboard', 'api']]);
+    const banned = await TcpClient.connect(lobbyPort, { localAddress: '127.0.0.3' });
+    banned.write('let me in');
+    await waitFor('the banned client to be closed', () => banned.closed, { timeoutMs: 3000 });
+    assert.equal(banned.received.length, 0, 'nothing reached the banned client');
+
+    await row.locator('[data-action=unban]').click();
+    await row.waitFor({ state: 'detached', timeout: 3000 });
+    assert.deepEqual((await sup.api('GET', '/api/l7/banned', { key: ADMIN_KEY })).body, []);
+    const back = await TcpClient.connect(lobbyPort, { localAddress: '127.0.0.3' });
+    back.write('back');
+    await back.waitForBytes(4);
+    back.destroy();
+    // A network ban stays for the screenshots.
+    await admin.fill('#ban-form input[name=target]', '203.0.113.0/24');
+    await admin.fill('#ban-form input[name=reason]', 'documentation range');
+    await admin.click('#ban-form [data-action=ban]');
+    await admin.locator('#ban-list tr[data-ban="203.0.113.0/24"]').waitFor({ timeout: 3000 });
+  });
+
   it('saves screenshots of every page at 1280×800 and at phone width, and no page logs a console error', async () => {
     const pages = [
       ['overview', '#/', '#proxy-table'],
@@ -206,9 +254,8 @@ describe('the web dashboard in a real browser', { skip: chromiumMissing() }, () 
     }
     // The System page shows each worker's memory.
     assert.match((await admin.locator('#workers tr[data-proxy=lobby] [data-col=rss]').textContent()) ?? '', /MiB|KiB/);
-    // The Protection page says the layers are off, from the API's answers.
+    // The Protection page says iptables is off, from the API's answer.
     await admin.goto(`${base}/dashboard/#/protection`);
-    await admin.waitForSelector('#l7-off');
     await admin.waitForSelector('#iptables-off');
     assert.deepEqual(adminProblems, []);
   });

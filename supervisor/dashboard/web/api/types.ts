@@ -145,3 +145,24 @@ export interface LiveEvent {
   type: string;
   data: Record<string, unknown>;
 }
+
+export interface Ban {
+  ip: string;
+  reason: string;
+  source: string;
+  created_at: string;
+  expires_at: string | null;
+  expires_in_seconds: number | null;
+}
+
+export interface L7Event {
+  id: number;
+  time: string;
+  proxy: string;
+  ip: string;
+  event_type: string;
+  score: number;
+  action: string;
+  reason: string;
+  protocol: string;
+}

@@ -3,6 +3,12 @@ import { Badge, Empty, ErrorBox, Loading, Panel, TableWrap } from '../components
 import { perSecond } from '../format.js';
 import { href } from '../router.js';
 import { useLive, useLoad, useSession } from '../session.js';
+import { BansPanel } from './protection/bans-panel.js';
+import { L7EventsPanel } from './protection/l7-events-panel.js';
+
+function plural(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}
 
 /** Whether the API offers an operation, by its own OpenAPI document. */
 function useOffers(operation: string): boolean {
@@ -14,6 +20,11 @@ function LayerStatus({ proxies }: { proxies: ProxySummary[] }) {
   return (
     <Panel title="L7 protection" id="l7-status">
       {proxies.every((p) => !p.l7_enabled) && <p class="muted" id="l7-off">L7 protection is off on every proxy (<code>l7_protection.enabled: false</code>).</p>}
+      {live.counters !== null && (
+        <p class="muted" id="bans-active">
+          {plural(live.counters.supervisor.bans_active ?? 0, 'active ban')} · {perSecond(live.counters.totals.per_second.l7_blocked ?? 0)} blocked across all proxies
+        </p>
+      )}
       <TableWrap>
         <table class="table">
           <thead>
@@ -29,7 +40,7 @@ function LayerStatus({ proxies }: { proxies: ProxySummary[] }) {
                 <td>
                   <a href={href({ page: 'proxy', name: p.name })}>{p.name}</a>
                 </td>
-                <td>{p.l7_enabled ? <Badge tone="good">on</Badge> : <Badge tone="muted">off</Badge>}</td>
+                <td data-col="l7">{p.l7_enabled ? <Badge tone="good">on</Badge> : <Badge tone="muted">off</Badge>}</td>
                 <td class="num">{perSecond(live.proxy(p.name)?.per_second.l7_blocked ?? 0)}</td>
               </tr>
             ))}
@@ -48,14 +59,26 @@ function Unavailable({ what, operation }: { what: string; operation: string }) {
   );
 }
 
-function BansPanel() {
-  const offered = useOffers('GET /api/l7/banned');
-  return <Panel title="Bans" id="bans">{!offered && <Unavailable what="The ban list" operation="GET /api/l7/banned" />}</Panel>;
+function Bans() {
+  if (!useOffers('GET /api/l7/banned')) {
+    return (
+      <Panel title="Bans" id="bans">
+        <Unavailable what="The ban list" operation="GET /api/l7/banned" />
+      </Panel>
+    );
+  }
+  return <BansPanel />;
 }
 
-function EventsPanel() {
-  const offered = useOffers('GET /api/l7/events');
-  return <Panel title="Recent L7 events" id="l7-events">{!offered && <Unavailable what="The L7 event log" operation="GET /api/l7/events" />}</Panel>;
+function Events({ proxies }: { proxies: string[] }) {
+  if (!useOffers('GET /api/l7/events')) {
+    return (
+      <Panel title="Recent L7 events" id="l7-events">
+        <Unavailable what="The L7 event log" operation="GET /api/l7/events" />
+      </Panel>
+    );
+  }
+  return <L7EventsPanel proxies={proxies} />;
 }
 
 function IptablesPanel({ system }: { system: SystemInfo | null }) {
@@ -84,9 +107,9 @@ export function ProtectionPage() {
       {system.error !== null && <ErrorBox error={system.error} />}
       <div class="grid-2">
         <LayerStatus proxies={proxies.data} />
-        <BansPanel />
+        <Bans />
       </div>
-      <EventsPanel />
+      <Events proxies={proxies.data.map((p) => p.name)} />
       <IptablesPanel system={system.data} />
     </>
   );
