@@ -30,9 +30,25 @@ export async function checkConfiguration(globalFile: string, proxiesDir: string)
   return { errors, warnings, proxies: files.length, enabled: valid.filter((f) => f.config!.enabled).length };
 }
 
+/** At most this many problems are printed per file; the rest are counted ("… and N more"). */
+export const MAX_PRINTED_PER_FILE = 50;
+
+/** Prints the problems of `kind`, at most MAX_PRINTED_PER_FILE per file, then how many more each file has. */
+function printCapped(kind: 'error' | 'warning', issues: ConfigIssue[], err: NodeJS.WritableStream): void {
+  const printed = new Map<string, number>();
+  for (const issue of issues) {
+    const count = (printed.get(issue.file) ?? 0) + 1;
+    printed.set(issue.file, count);
+    if (count <= MAX_PRINTED_PER_FILE) err.write(`${kind}: ${formatIssue(issue)}\n`);
+  }
+  for (const [file, count] of printed) {
+    if (count > MAX_PRINTED_PER_FILE) err.write(`${kind}: ${file}: … and ${count - MAX_PRINTED_PER_FILE} more ${kind}s in this file\n`);
+  }
+}
+
 export function printCheckResult(result: CheckResult, out: NodeJS.WritableStream, err: NodeJS.WritableStream): number {
-  for (const warning of result.warnings) err.write(`warning: ${formatIssue(warning)}\n`);
-  for (const error of result.errors) err.write(`error: ${formatIssue(error)}\n`);
+  printCapped('warning', result.warnings, err);
+  printCapped('error', result.errors, err);
   if (result.errors.length > 0) {
     err.write(`configuration invalid: ${result.errors.length} error(s)\n`);
     return 1;

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { RoutexError } from '../shared/errors/routex-error.js';
 
 export interface CliArgs {
   command: 'run' | 'check' | 'version' | 'help';
@@ -17,7 +18,11 @@ Options:
   -p, --proxies DIR   folder of proxy files (default: the "proxies" folder next to --config)
 `;
 
-export class UsageError extends Error {}
+export class UsageError extends RoutexError {
+  constructor(message: string) {
+    super('ERR_CLI_USAGE', message);
+  }
+}
 
 export function parseCliArgs(argv: string[]): CliArgs {
   let parsed;

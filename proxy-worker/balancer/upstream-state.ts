@@ -1,5 +1,5 @@
 import type { UpstreamSpec } from '../../shared/config/resolved-types.js';
-import { formatHostPort } from '../../shared/host-port.js';
+import { formatIpPort } from '../../shared/ip-port.js';
 import type { WorkerValues } from '../../shared/counters/counters.js';
 
 /**
@@ -36,7 +36,7 @@ export class UpstreamState implements WorkerValues<'upstream'> {
   constructor(spec: UpstreamSpec) {
     this.ip = spec.ip;
     this.port = spec.port;
-    this.key = formatHostPort(spec.ip, spec.port);
+    this.key = formatIpPort(spec.ip, spec.port);
     this.weight = spec.weight;
   }
 
@@ -59,4 +59,4 @@ export class UpstreamState implements WorkerValues<'upstream'> {
   }
 }
 
-export const upstreamKey = formatHostPort;
+export const upstreamKey = formatIpPort;

@@ -1,7 +1,7 @@
 import net from 'node:net';
 import type { ListenerSpec } from '../../shared/config/resolved-types.js';
 import { clientAddressOf } from '../../shared/client-address.js';
-import { formatHostPort } from '../../shared/host-port.js';
+import { formatIpPort } from '../../shared/ip-port.js';
 import { ListenError } from './listen-error.js';
 import { listenOnHandle, type ReceivedHandle } from './adopted-handle.js';
 
@@ -41,7 +41,7 @@ export class TcpListener {
   }
 
   get address(): string {
-    return formatHostPort(this.spec.ip, this.spec.port);
+    return formatIpPort(this.spec.ip, this.spec.port);
   }
 
   /** Listens on the supervisor's socket; `backlog` is network.listen_backlog. */

@@ -2,7 +2,7 @@ import dgram from 'node:dgram';
 import { isIPv6 } from 'node:net';
 import type { ListenerSpec } from '../../shared/config/resolved-types.js';
 import { listenerKey } from '../../shared/ipc/protocol.js';
-import { formatHostPort } from '../../shared/host-port.js';
+import { formatIpPort } from '../../shared/ip-port.js';
 import { adoptUdpHandle, type ReceivedHandle, type UdpReading } from './adopted-handle.js';
 import type { UdpReplier, UdpSession } from './udp-session.js';
 
@@ -48,7 +48,7 @@ export class UdpListener implements UdpReplier {
   }
 
   get address(): string {
-    return formatHostPort(this.spec.ip, this.spec.port);
+    return formatIpPort(this.spec.ip, this.spec.port);
   }
 
   /**

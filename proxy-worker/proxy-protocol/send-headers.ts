@@ -1,7 +1,7 @@
 // The headers a proxy sends to its backends, chosen from `proxy_protocol.send`: before the first
 // byte of a TCP connection, on a UDP session's datagrams, and on TCP health probes.
 import type net from 'node:net';
-import { normalizeIp } from '../../shared/client-address.js';
+import { unmapIpv4 } from '../../shared/ip-port.js';
 import type { ListenerSpec, ProxyProtocolSendConfig } from '../../shared/config/resolved-types.js';
 import { isUnspecifiedIp } from '../../shared/config/ip-list.js';
 import { V2_LOCAL_HEADER, encodeV1, encodeV2, type Endpoint } from './header-encoder.js';
@@ -13,7 +13,7 @@ import type { UniqueIds } from './unique-ids.js';
  */
 export function reachedAddress(spec: ListenerSpec, socket: net.Socket): Endpoint {
   if (!isUnspecifiedIp(spec.ip)) return spec;
-  return { ip: normalizeIp(socket.localAddress ?? spec.ip), port: socket.localPort ?? spec.port };
+  return { ip: unmapIpv4(socket.localAddress ?? spec.ip), port: socket.localPort ?? spec.port };
 }
 
 /** The header written before the first byte of a TCP connection to the backend, or null when off. */
@@ -47,8 +47,8 @@ export function probeHeader(send: ProxyProtocolSendConfig): ((socket: net.Socket
   if (send.tcp === 'off' || send.healthCheck === 'none') return null;
   if (send.tcp === 'v2' && send.healthCheck === 'local') return () => V2_LOCAL_HEADER as Buffer;
   return (socket) => {
-    const own = { ip: normalizeIp(socket.localAddress ?? ''), port: socket.localPort ?? 0 };
-    const upstream = { ip: normalizeIp(socket.remoteAddress ?? ''), port: socket.remotePort ?? 0 };
+    const own = { ip: unmapIpv4(socket.localAddress ?? ''), port: socket.localPort ?? 0 };
+    const upstream = { ip: unmapIpv4(socket.remoteAddress ?? ''), port: socket.remotePort ?? 0 };
     return send.tcp === 'v1' ? encodeV1(own, upstream) : encodeV2('tcp', own, upstream);
   };
 }

@@ -1,6 +1,8 @@
 import type net from 'node:net';
 import type { ListenerSpec, ProxyConfig } from '../../shared/config/resolved-types.js';
-import { normalizeIp, type ClientAddress } from '../../shared/client-address.js';
+import type { ClientAddress } from '../../shared/client-address.js';
+import { unmapIpv4 } from '../../shared/ip-port.js';
+import { errorPayload, RoutexError } from '../../shared/errors/routex-error.js';
 import {
   listenerKey,
   type ConnectionInfo,
@@ -108,12 +110,12 @@ export class ProxyRuntime implements RelayHost, UdpSessionHost, FirstBytesHost, 
         await this.startListener(spec, handle, udpPaused);
         started.listeners.push(status);
       } catch (error) {
-        const err = error as { code?: string; message: string };
-        started.listenErrors.push({ listener: status, error: { code: err.code ?? 'ERR_LISTEN_FAILED', message: err.message } });
+        started.listenErrors.push({ listener: status, error: errorPayload(error, 'ERR_LISTEN_FAILED') });
       }
     }
     if (started.listeners.length === 0 && this.config.listeners.length > 0) {
-      throw Object.assign(new Error(started.listenErrors[0]?.error.message ?? 'no listening socket was handed over'), { code: 'ERR_LISTEN_FAILED' });
+      const first = started.listenErrors[0]?.error;
+      throw new RoutexError(first?.code ?? 'ERR_LISTEN_FAILED', first?.message ?? 'no listening socket was handed over');
     }
     this.sweeper.start();
     this.health.start(this.pool, this.config);
@@ -396,7 +398,7 @@ export class ProxyRuntime implements RelayHost, UdpSessionHost, FirstBytesHost, 
       return undefined;
     }
     const spec = listener.spec;
-    const clientIp = normalizeIp(clientAddress);
+    const clientIp = unmapIpv4(clientAddress);
     const plan = this.udpPlan;
     if (plan === null) {
       const refused = this.admit(clientIp, 'udp');
@@ -446,7 +448,7 @@ export class ProxyRuntime implements RelayHost, UdpSessionHost, FirstBytesHost, 
    * (and checked so). L7 connection cycling does not count an adoption as a new connection.
    */
   private adoptUdpSession(listener: UdpListener, clientAddress: string, clientPort: number, handedOver: HandedOverSession): UdpSession | undefined {
-    const clientIp = normalizeIp(clientAddress);
+    const clientIp = unmapIpv4(clientAddress);
     const upstream = this.pool.healthyMember(listener.spec.group, handedOver.upstreamIp, handedOver.upstreamPort);
     const aclAllows = this.admission.aclAllows;
     if (upstream === undefined || (aclAllows !== null && !aclAllows(clientIp)) || this.protection.bans.isBanned(clientIp, coarseClock.now)) return undefined;

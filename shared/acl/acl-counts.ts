@@ -3,7 +3,8 @@
 // canonical CIDR) rather than by position, so a report that crosses a config change still
 // credits the right rule.
 
-export type AclScope = 'global' | 'proxy';
+export const ACL_SCOPES = ['global', 'proxy'] as const;
+export type AclScope = (typeof ACL_SCOPES)[number];
 
 export interface AclLayerCounts {
   /** New connections/sessions this layer let through. */
@@ -35,7 +36,7 @@ export function isEmptyAclCounts(counts: AclCounts): boolean {
 
 /** Adds `from` into `into` (used to fold deltas into totals, and a retired gate into the next report). */
 export function addAclCounts(into: AclCounts, from: AclCounts): void {
-  for (const scope of ['global', 'proxy'] as const) {
+  for (const scope of ACL_SCOPES) {
     const target = into[scope];
     const source = from[scope];
     target.allowed += source.allowed;

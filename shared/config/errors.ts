@@ -14,16 +14,3 @@ export function formatIssue(issue: ConfigIssue): string {
     ? `${issue.file}: ${issue.message}`
     : `${issue.file}: ${issue.path}: ${issue.message}`;
 }
-
-/** Thrown by callers that cannot go on with an invalid file (e.g. global.yaml at start). */
-export class ConfigError extends Error {
-  readonly code = 'ERR_CONFIG_INVALID';
-  readonly issues: ConfigIssue[];
-
-  constructor(issues: ConfigIssue[]) {
-    const count = issues.length === 1 ? '1 problem' : `${issues.length} problems`;
-    super(`invalid configuration (${count}):\n${issues.map((i) => `  ${formatIssue(i)}`).join('\n')}`);
-    this.name = 'ConfigError';
-    this.issues = issues;
-  }
-}

@@ -3,13 +3,20 @@
 // validation, with global defaults merged in. Durations are milliseconds, ports are numbers,
 // comma lists are arrays. Workers never see YAML.
 
-export type Protocol = 'tcp' | 'udp' | 'tcp-udp';
-export type TransportProtocol = 'tcp' | 'udp';
-export type Algorithm = 'round-robin' | 'least-conn' | 'ip-hash' | 'weighted' | 'random';
-export type AclAction = 'allow' | 'deny';
-export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
-export type MetricsFormat = 'json' | 'prometheus' | 'influx' | 'csv';
-export type InspectionMode = 'minecraft-java' | 'minecraft-bedrock' | 'fivem' | 'gmod' | 'custom' | 'none';
+import type { ALGORITHMS, PROTOCOLS } from './schema-proxy.js';
+import type { ACL_ACTIONS } from './schema-acl.js';
+import type { LOG_LEVELS, METRICS_FORMATS } from './schema-global.js';
+import type { INSPECTION_MODES } from './schema-l7.js';
+
+// Each union is read from the list the schema accepts, so the two cannot differ.
+export type Protocol = (typeof PROTOCOLS)[number];
+/** What one listener speaks: `tcp-udp` opens one of each. */
+export type TransportProtocol = Exclude<Protocol, 'tcp-udp'>;
+export type Algorithm = (typeof ALGORITHMS)[number];
+export type AclAction = (typeof ACL_ACTIONS)[number];
+export type LogLevel = (typeof LOG_LEVELS)[number];
+export type MetricsFormat = (typeof METRICS_FORMATS)[number];
+export type InspectionMode = (typeof INSPECTION_MODES)[number];
 
 export interface AclRule {
   action: AclAction;

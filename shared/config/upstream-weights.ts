@@ -1,9 +1,8 @@
 // upstream_weights keys: a dest IP ("10.0.0.1", "::1") weighs every upstream on that IP; an
 // upstream ("10.0.0.1:35565", "[::1]:35565") weighs just that one and wins over its IP's weight.
-import { isIP } from 'node:net';
 import type { CheckContext } from './check-context.js';
 import { childPath } from './config-path.js';
-import { canonicalIp } from './ip-list.js';
+import { formatIpPort, parseIpPort } from '../ip-port.js';
 import { fail, ok, type Parsed } from './parsed.js';
 
 export interface WeightKey {
@@ -12,21 +11,15 @@ export interface WeightKey {
 }
 
 export function parseWeightKey(key: string): Parsed<WeightKey> {
-  const text = key.trim();
-  const bracketed = /^\[([^\]]+)\](?::(\d+))?$/.exec(text);
-  const withPort = /^([^:]+):(\d+)$/.exec(text);
-  const [ip, portText] = bracketed !== null ? [bracketed[1] ?? '', bracketed[2]] : withPort !== null ? [withPort[1] ?? '', withPort[2]] : [text, undefined];
-  if (isIP(ip) === 0) return fail(`"${key}" is not a dest IP or ip:port (like "10.0.0.1" or "10.0.0.1:35565")`);
-  if (portText === undefined) return ok({ ip: canonicalIp(ip) });
-  const port = Number(portText);
-  if (port < 1 || port > 65535) return fail(`port ${portText} in "${key}" is out of range 1-65535`);
-  return ok({ ip: canonicalIp(ip), port });
+  const parsed = parseIpPort(key, { port: 'optional' });
+  if (parsed.ok) return ok(parsed.value);
+  if (parsed.problem === 'port-range') return fail(`port ${parsed.part} in "${key}" is out of range 1-65535`);
+  return fail(`"${key}" is not a dest IP or ip:port (like "10.0.0.1" or "10.0.0.1:35565")`);
 }
 
 /** The one spelling of a weight key, used to look weights up: `10.0.0.1`, `10.0.0.1:80`, `[::1]:80`. */
 export function weightKeyText({ ip, port }: WeightKey): string {
-  if (port === undefined) return ip;
-  return ip.includes(':') ? `[${ip}]:${port}` : `${ip}:${port}`;
+  return port === undefined ? ip : formatIpPort(ip, port);
 }
 
 /** Every key must name a dest IP, or a dest IP with one of the dest ports; no target may be named twice. */

@@ -1,22 +1,26 @@
 // The one definition of every message between the supervisor and a proxy worker. Both sides use
 // Node's built-in fork channel (`process.send` / `child.on('message')`), which serialises these
-// plain objects. Commands are imperative (`proxy.start`), facts past tense (`worker.ready`).
-import type { ProxyConfig, LogLevel } from '../config/resolved-types.js';
+// plain objects. Three kinds: requests (imperative, `proxy.start`; each carries an `id` and gets
+// exactly one reply with that `replyTo`), commands (imperative, never answered) and facts (past
+// tense, `health.changed`). Each side dispatches from a handler table the compiler checks for
+// exhaustiveness. Adding a message: see "Adding an IPC message" in the README.
+import type { ProxyConfig, LogLevel, TransportProtocol } from '../config/resolved-types.js';
 import type { AclCounts } from '../acl/acl-counts.js';
 import type { WorkerValues } from '../counters/counters.js';
 import type { Ban } from '../bans/ban.js';
 import type { L7Event } from '../l7/l7-event.js';
-import { formatHostPort } from '../host-port.js';
+import type { ErrorPayload } from '../errors/routex-error.js';
+import { formatIpPort } from '../ip-port.js';
 
 export interface ListenerStatus {
   ip: string;
   port: number;
-  protocol: 'tcp' | 'udp';
+  protocol: TransportProtocol;
 }
 
 /** `tcp 127.0.0.1:25565`: names a listener in logs and matches a handed socket to its spec. */
 export function listenerKey(listener: ListenerStatus): string {
-  return `${listener.protocol} ${formatHostPort(listener.ip, listener.port)}`;
+  return `${listener.protocol} ${formatIpPort(listener.ip, listener.port)}`;
 }
 
 /** A listener that could not be bound (supervisor) or listened on (worker). */
@@ -57,7 +61,7 @@ export interface L7Counts {
 
 export interface ConnectionInfo {
   id: number;
-  protocol: 'tcp' | 'udp';
+  protocol: TransportProtocol;
   clientIp: string;
   clientPort: number;
   listenerPort: number;
@@ -90,87 +94,115 @@ export interface UpstreamSelector {
   port?: number;
 }
 
-// ── Queries: request/response pairs matched by id ────────────────────────────────────────────
-export interface QueryMap {
-  'connections.list': { params: Record<string, never>; result: ConnectionInfo[] };
-  'connection.kill': { params: { id: number }; result: { killed: boolean } };
-  'upstreams.list': { params: Record<string, never>; result: UpstreamInfo[] };
+/** Params of a message that carries none. */
+type NoParams = Record<never, never>;
+
+// ── Supervisor → worker: requests, answered once, matched by id ─────────────────────────────
+export interface RequestMap {
+  /**
+   * Starts the proxy on the listening sockets handed over before it (`listener.handed`);
+   * answered once it serves them, with those it could not listen on. `suspendedReason`: the proxy
+   * starts suspended (bandwidth quota used up) when not null; `bans`: the ban list it enforces
+   * from the first connection; `udpHandover`: a predecessor still serves, so UDP listeners stay
+   * paused until `udp.sessions-handed-over` brings its sessions. A worker whose start failed
+   * exits once the failure is sent.
+   */
+  'proxy.start': {
+    params: { config: ProxyConfig; suspendedReason: string | null; bans: Ban[]; udpHandover: boolean };
+    result: { listeners: ListenerStatus[]; listenErrors: ListenerFailure[] };
+  };
+  /** Applies a config with the same listeners; live connections stay. */
+  'proxy.reconfigure': { params: { config: ProxyConfig }; result: Record<string, never> };
+  /**
+   * Stops serving the listeners and answers (no accept or read any more), lets live connections
+   * finish within `timeoutMs` (0 = close them now), reports `worker.drained`, and exits. With
+   * `handover`, a successor serves the same sockets: UDP listeners stop reading but keep replying
+   * for their sessions, which the answer lists.
+   */
+  'proxy.drain': { params: { timeoutMs: number; handover: boolean }; result: { udpSessions: HandedOverSession[] } };
+  'connections.list': { params: NoParams; result: ConnectionInfo[] };
+  'connection.kill': { params: { connectionId: number }; result: { killed: boolean } };
+  'upstreams.list': { params: NoParams; result: UpstreamInfo[] };
   'upstream.eject': { params: UpstreamSelector; result: { affected: number } };
   'upstream.readmit': { params: UpstreamSelector; result: { affected: number } };
 }
-export type QueryName = keyof QueryMap;
+export type RequestName = keyof RequestMap;
+export type RequestParams<N extends RequestName> = RequestMap[N]['params'];
+export type RequestResult<N extends RequestName> = RequestMap[N]['result'];
+export type RequestMessage<N extends RequestName = RequestName> = { [K in N]: { type: K; id: number } & RequestParams<K> }[N];
 
-export interface QueryMessage<N extends QueryName = QueryName> {
-  type: 'query';
-  id: number;
-  name: N;
-  params: QueryMap[N]['params'];
-}
-
-// ── Supervisor → worker ──────────────────────────────────────────────────────────────────────
-export type SupervisorMessage =
+// ── Supervisor → worker: commands, not answered ──────────────────────────────────────────────
+export interface CommandMap {
   /**
    * Sent with a listening socket the supervisor bound (the message's handle), once per listener,
    * before `proxy.start`. The worker serves only the listeners it was handed.
    */
-  | { type: 'listener.handed'; listener: ListenerStatus }
-  /**
-   * `suspendedReason`: the proxy starts suspended (bandwidth quota used up) when not null.
-   * `udpHandover`: a predecessor still serves; UDP listeners stay paused until
-   * `udp.sessions-handed-over` brings its sessions.
-   */
-  | { type: 'proxy.start'; config: ProxyConfig; suspendedReason: string | null; bans: Ban[]; udpHandover: boolean }
-  | { type: 'proxy.reconfigure'; config: ProxyConfig }
-  /**
-   * Stop serving the listeners, let live connections finish within `timeoutMs` (0 = close them
-   * now), exit. With `handover`, a successor serves the same sockets: UDP listeners stop reading
-   * but keep replying for their sessions, which are listed in `worker.listeners-closed`.
-   */
-  | { type: 'proxy.drain'; timeoutMs: number; handover: boolean }
+  'listener.handed': { listener: ListenerStatus };
   /** The predecessor's UDP sessions: the worker keeps those clients on their upstream and starts reading UDP. */
-  | { type: 'udp.sessions-handed-over'; sessions: HandedOverSession[] }
+  'udp.sessions-handed-over': { sessions: HandedOverSession[] };
   /** Refuse new TCP connections and new UDP sessions (live ones continue) until `proxy.resume`. */
-  | { type: 'proxy.suspend'; reason: string }
-  | { type: 'proxy.resume' }
-  /** Bans to enforce now (closing the connections they cover), and bans lifted. */
-  | { type: 'bans.added'; bans: Ban[] }
-  | { type: 'bans.removed'; targets: string[] }
-  | QueryMessage;
-
-// ── Worker → supervisor ──────────────────────────────────────────────────────────────────────
-export interface ErrorPayload {
-  code: string;
-  message: string;
+  'proxy.suspend': { reason: string };
+  'proxy.resume': NoParams;
+  /** Bans to enforce now (closing the connections they cover). */
+  'bans.added': { bans: Ban[] };
+  /** Bans lifted. */
+  'bans.removed': { targets: string[] };
 }
+export type CommandName = keyof CommandMap;
+export type CommandMessage<N extends CommandName = CommandName> = { [K in N]: { type: K } & CommandMap[K] }[N];
 
-export type WorkerMessage =
-  /** `listeners`: served now; `listenErrors`: handed sockets the worker could not listen on. */
-  | { type: 'worker.ready'; listeners: ListenerStatus[]; listenErrors: ListenerFailure[] }
-  /** Start failed (e.g. a port is taken); the worker exits right after. */
-  | { type: 'worker.failed'; error: ErrorPayload }
-  | { type: 'worker.reconfigured' }
-  | { type: 'worker.reconfigure-failed'; error: ErrorPayload }
-  /** The worker no longer accepts or reads during a drain; `udpSessions` when it was asked to hand over. */
-  | { type: 'worker.listeners-closed'; udpSessions: HandedOverSession[] }
-  | { type: 'worker.drained'; closedByTimeout: number }
-  | { type: 'counters.reported'; counters: CounterReport }
+export type SupervisorMessage = RequestMessage | CommandMessage;
+
+// ── Worker → supervisor: replies to requests ─────────────────────────────────────────────────
+export type ReplyMessage =
+  | { type: 'request.answered'; replyTo: number; result: unknown }
+  | { type: 'request.failed'; replyTo: number; error: ErrorPayload };
+
+// ── Worker → supervisor: facts ───────────────────────────────────────────────────────────────
+export interface FactMap {
+  /** The drain is over (`closedByTimeout` connections were cut at its end); the worker exits next. */
+  'worker.drained': { closedByTimeout: number };
+  'counters.reported': { counters: CounterReport };
   /** An upstream's effective health changed (probe verdict or manual eject/readmit). */
-  | { type: 'health.changed'; ip: string; port: number; healthy: boolean; cause: 'probe' | 'manual' }
-  | { type: 'log.recorded'; level: LogLevel; message: string; fields: Record<string, unknown> }
+  'health.changed': { ip: string; port: number; healthy: boolean; cause: 'probe' | 'manual' };
+  'log.recorded': { level: LogLevel; message: string; fields: Record<string, unknown> };
   /** The L7 engine banned an IP here (already enforced in this worker); the supervisor bans it everywhere. */
-  | { type: 'ban.requested'; target: string; durationMs: number; reason: string }
+  'ban.requested': { target: string; durationMs: number; reason: string };
   /** L7 events of the last second; `dropped` more did not fit in the batch. */
-  | { type: 'l7.events-recorded'; events: L7Event[]; dropped: number }
-  | { type: 'query.answered'; replyTo: number; ok: true; result: unknown }
-  | { type: 'query.failed'; replyTo: number; ok: false; error: ErrorPayload };
+  'l7.events-recorded': { events: L7Event[]; dropped: number };
+}
+export type FactName = keyof FactMap;
+export type FactMessage<N extends FactName = FactName> = { [K in N]: { type: K } & FactMap[K] }[N];
 
-const SUPERVISOR_TYPES = new Set(['listener.handed', 'udp.sessions-handed-over', 'proxy.start', 'proxy.reconfigure', 'proxy.drain', 'proxy.suspend', 'proxy.resume', 'bans.added', 'bans.removed', 'query']);
+export type WorkerMessage = ReplyMessage | FactMessage;
 
-/** Guards the envelope at the process boundary; inside, the types are trusted. */
-export function isSupervisorMessage(value: unknown): value is SupervisorMessage {
-  return typeof value === 'object' && value !== null && SUPERVISOR_TYPES.has((value as { type?: string }).type ?? '');
+// ── Handler tables: one handler per message type, or the build fails ─────────────────────────
+/** One handler per member of the union `M`, keyed by its `type`; `context` is what every handler gets. */
+export type MessageHandlers<M extends { type: string }, Context = void> = {
+  readonly [T in M['type']]: (message: Extract<M, { type: T }>, context: Context) => void;
+};
+
+/** One handler per request of `Map` (all of `RequestMap` by default), returning (or resolving to) its result. */
+export type RequestHandlers<Context, Map extends Record<keyof Map, { params: object; result: unknown }> = RequestMap> = {
+  readonly [N in keyof Map & string]: (message: { type: N; id: number } & Map[N]['params'], context: Context) => Map[N]['result'] | Promise<Map[N]['result']>;
+};
+
+/**
+ * Guards the envelope at the process boundary: an object whose `type` is a key of `table` (a
+ * handler table, so the accepted tags are exactly the handled ones). Inside, types are trusted.
+ */
+export function isMessageOf<M extends { type: string }>(value: unknown, table: Readonly<Record<M['type'], unknown>>): value is M {
+  if (typeof value !== 'object' || value === null) return false;
+  const type = (value as { type?: unknown }).type;
+  return typeof type === 'string' && Object.hasOwn(table, type);
 }
 
-export function isWorkerMessage(value: unknown): value is WorkerMessage {
-  return typeof value === 'object' && value !== null && typeof (value as { type?: unknown }).type === 'string';
-}
+/** The fact tags, checked by the compiler against `FactMap` (none missing, none extra). */
+export const FACT_TYPES: Readonly<Record<FactName, true>> = {
+  'worker.drained': true,
+  'counters.reported': true,
+  'health.changed': true,
+  'log.recorded': true,
+  'ban.requested': true,
+  'l7.events-recorded': true,
+};

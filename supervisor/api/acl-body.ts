@@ -28,12 +28,12 @@ export interface AclSettingsChange {
 /** 400 listing every problem; nothing has been written when this is thrown. */
 export function rejectAclBody(issues: Pick<ConfigIssue, 'path' | 'message'>[], what: string): never {
   const summary = issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; ');
-  throw new ApiError(400, 'ERR_ACL_INVALID', `invalid ${what}: ${summary}`, { errors: issues.map(({ path, message }) => ({ path, message })) });
+  throw new ApiError('ERR_ACL_INVALID', `invalid ${what}: ${summary}`, { errors: issues.map(({ path, message }) => ({ path, message })) });
 }
 
 function jsonBody(req: Request): unknown {
   if (req.body === undefined || typeof req.body === 'string') {
-    throw new ApiError(400, 'ERR_BODY_NOT_JSON', 'send the body as JSON (Content-Type: application/json)');
+    throw new ApiError('ERR_BODY_NOT_JSON', 'send the body as JSON (Content-Type: application/json)');
   }
   return req.body;
 }
@@ -75,7 +75,7 @@ export function readSettingsChange(req: Request): AclSettingsChange {
 export function readCidrQuery(req: Request): string {
   const raw = req.query['cidr'];
   if (typeof raw !== 'string' || raw.trim() === '') {
-    throw new ApiError(400, 'ERR_ACL_CIDR_REQUIRED', 'the cidr query parameter is required, e.g. ?cidr=10.0.0.0/8');
+    throw new ApiError('ERR_ACL_CIDR_REQUIRED', 'the cidr query parameter is required, e.g. ?cidr=10.0.0.0/8');
   }
   const canonical = canonicalCidr(raw);
   if (canonical === undefined) rejectAclBody([{ path: 'cidr', message: `"${raw}" is not a CIDR like "10.0.0.0/8" or an IP address` }], 'cidr');

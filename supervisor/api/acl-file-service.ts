@@ -27,7 +27,7 @@ const NO_CHANGE = Symbol('no change');
 
 function fileProblem(file: string, issues: ConfigIssue[]): never {
   const summary = issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; ');
-  throw new ApiError(409, 'ERR_ACL_FILE_INVALID', `${file} has errors, fix them first: ${summary}`, {
+  throw new ApiError('ERR_ACL_FILE_INVALID', `${file} has errors, fix them first: ${summary}`, {
     errors: issues.map(({ path, message }) => ({ path, message })),
   });
 }
@@ -75,7 +75,7 @@ export class AclFileService {
     } catch (error) {
       if (error === NO_CHANGE) return { changed: false, workers: this.workers(ref.scope, this.targets(controller), this.running(controller)) };
       if (error instanceof ApiError) throw error;
-      if (!reachedEdit) throw new ApiError(409, 'ERR_ACL_FILE_INVALID', `cannot edit ${file}: ${(error as Error).message}`);
+      if (!reachedEdit) throw new ApiError('ERR_ACL_FILE_INVALID', `cannot edit ${file}: ${(error as Error).message}`);
       throw error;
     }
     if (ref.scope === 'global') await this.ctx.reloadGlobal();

@@ -1,18 +1,15 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
+import { statusOf, type ErrorCode } from '../../shared/errors/error-codes.js';
+import { RoutexError } from '../../shared/errors/routex-error.js';
 
-/** An error with an HTTP status and a stable code, rendered as `{"error":{"code","message"}}`. */
-export class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-    readonly details?: unknown,
-  ) {
-    super(message);
+/** A coded error the API answers with the code's status, as `{"error":{"code","message","details"}}`. */
+export class ApiError extends RoutexError {
+  get status(): number {
+    return statusOf(this.code);
   }
 }
 
-const BODY_ERROR_CODES: Record<string, string> = {
+const BODY_ERROR_CODES: Record<string, ErrorCode> = {
   'entity.parse.failed': 'ERR_BODY_INVALID_JSON',
   'entity.too.large': 'ERR_BODY_TOO_LARGE',
   'encoding.unsupported': 'ERR_BODY_ENCODING',
@@ -20,7 +17,7 @@ const BODY_ERROR_CODES: Record<string, string> = {
 };
 
 export const notFound: RequestHandler = (req, _res, next) => {
-  next(new ApiError(404, 'ERR_NOT_FOUND', `no route for ${req.method} ${req.path}`));
+  next(new ApiError('ERR_NOT_FOUND', `no route for ${req.method} ${req.path}`));
 };
 
 /** Last in the chain: every error leaves as JSON, never as a stack trace. */
@@ -34,7 +31,7 @@ export function errorHandler(onUnexpected: (error: unknown) => void): ErrorReque
     if (typeof status === 'number' && status >= 400 && status < 500) {
       // body-parser: malformed JSON, body too large, bad encoding.
       const type = String((error as { type?: unknown }).type ?? 'request.invalid');
-      const code = BODY_ERROR_CODES[type] ?? `ERR_REQUEST_${type.replace(/\W+/g, '_').toUpperCase()}`;
+      const code = BODY_ERROR_CODES[type] ?? 'ERR_REQUEST_INVALID';
       const message = type === 'entity.parse.failed' ? `invalid JSON body: ${(error as Error).message}` : (error as Error).message;
       res.status(status).json({ error: { code, message } });
       return;

@@ -23,9 +23,12 @@ import { systemRoutes } from './routes/system-routes.js';
 import { upstreamRoutes } from './routes/upstream-routes.js';
 import { eventRoutes } from './routes/event-routes.js';
 import { dashboardRouter } from '../dashboard/dashboard-router.js';
+import { RoutexError } from '../../shared/errors/routex-error.js';
 
-export class ApiStartError extends Error {
-  readonly code = 'ERR_API_START';
+export class ApiStartError extends RoutexError {
+  constructor(message: string) {
+    super('ERR_API_START', message);
+  }
 }
 
 /** Every route of the API, each concern registering its own. */

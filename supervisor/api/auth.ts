@@ -2,8 +2,10 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Request, RequestHandler } from 'express';
 import type { ApiKeyConfig } from '../../shared/config/resolved-types.js';
 import { ApiError } from './api-error.js';
+import type { API_PERMISSIONS } from '../../shared/config/schema-global.js';
 
-export type Scope = '*' | 'proxies:read' | 'metrics:read';
+/** A key's permission, as `api.api_keys[].permissions` lists them. */
+export type Scope = (typeof API_PERMISSIONS)[number];
 /** What a route asks of the caller: a scope, or just any valid key (`key`). */
 export type Requirement = Scope | 'key';
 
@@ -57,11 +59,11 @@ export class ApiKeyring {
 
   /** The entry of `key` if it is (still) valid and meets `requirement`, else the API error to answer. */
   check(key: string | undefined, requirement: Requirement): KeyEntry | ApiError {
-    if (key === undefined) return new ApiError(401, 'ERR_AUTH_MISSING_KEY', 'an API key is required (X-API-Key header, Authorization: Bearer, or ?api_key=)');
+    if (key === undefined) return new ApiError('ERR_AUTH_MISSING_KEY', 'an API key is required (X-API-Key header, Authorization: Bearer, or ?api_key=)');
     const entry = this.find(key);
-    if (entry === undefined) return new ApiError(401, 'ERR_AUTH_INVALID_KEY', 'invalid API key');
+    if (entry === undefined) return new ApiError('ERR_AUTH_INVALID_KEY', 'invalid API key');
     if (requirement !== 'key' && !entry.permissions.has('*') && !entry.permissions.has(requirement)) {
-      return new ApiError(403, 'ERR_AUTH_FORBIDDEN', `this key lacks the "${requirement}" permission`);
+      return new ApiError('ERR_AUTH_FORBIDDEN', `this key lacks the "${requirement}" permission`);
     }
     return entry;
   }

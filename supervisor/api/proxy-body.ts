@@ -30,13 +30,13 @@ export function readProxyBody(req: Request, global: GlobalConfig): ProxyBody {
   if (isJsonRequest(req)) {
     const value: unknown = req.body;
     if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-      throw new ApiError(400, 'ERR_BODY_NOT_OBJECT', 'the body must be a JSON object (one proxy config)');
+      throw new ApiError('ERR_BODY_NOT_OBJECT', 'the body must be a JSON object (one proxy config)');
     }
     yaml = YAML.stringify(value);
   } else {
     yaml = typeof req.body === 'string' ? req.body : '';
   }
-  if (yaml.trim() === '' || yaml.trim() === '{}') throw new ApiError(400, 'ERR_BODY_EMPTY', 'the request body is empty; send a proxy config as YAML or JSON');
+  if (yaml.trim() === '' || yaml.trim() === '{}') throw new ApiError('ERR_BODY_EMPTY', 'the request body is empty; send a proxy config as YAML or JSON');
   const parsed = parseProxyConfig(yaml, BODY_FILE, global);
   const raw = typeof parsed.raw === 'object' && parsed.raw !== null && !Array.isArray(parsed.raw) ? (parsed.raw as Record<string, unknown>) : undefined;
   return { yaml, raw, config: parsed.config, issues: parsed.issues, warnings: parsed.warnings };
@@ -49,5 +49,5 @@ export function problems(issues: ConfigIssue[]): { path: string; message: string
 /** 400 naming every invalid field; nothing has been written when this is thrown. */
 export function rejectInvalid(issues: ConfigIssue[]): never {
   const summary = issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; ');
-  throw new ApiError(400, 'ERR_CONFIG_INVALID', `invalid proxy config: ${summary}`, { errors: problems(issues) });
+  throw new ApiError('ERR_CONFIG_INVALID', `invalid proxy config: ${summary}`, { errors: problems(issues) });
 }

@@ -36,10 +36,10 @@ export class ProxyFileService {
 
   async create(body: ProxyBody): Promise<ProxyController> {
     const config = this.validOrThrow(body);
-    if (this.ctx.fleet.byName(config.name) !== undefined) throw new ApiError(409, 'ERR_PROXY_EXISTS', `a proxy named "${config.name}" already exists`);
+    if (this.ctx.fleet.byName(config.name) !== undefined) throw new ApiError('ERR_PROXY_EXISTS', `a proxy named "${config.name}" already exists`);
     const file = path.join(this.ctx.proxiesDir(), `${config.name}.yaml`);
     await withFileLock(file, async () => {
-      if (existsSync(file)) throw new ApiError(409, 'ERR_PROXY_FILE_EXISTS', `${file} already exists`);
+      if (existsSync(file)) throw new ApiError('ERR_PROXY_FILE_EXISTS', `${file} already exists`);
       this.rejectConflicts(file, config);
       await writeFileAtomic(file, body.yaml);
     });
@@ -50,7 +50,7 @@ export class ProxyFileService {
     const controller = findProxy(this.ctx, name);
     const config = this.validOrThrow(body);
     if (config.name !== name) {
-      throw new ApiError(400, 'ERR_CONFIG_INVALID', `name must stay "${name}" (rename by creating a new proxy and deleting this one)`, {
+      throw new ApiError('ERR_CONFIG_INVALID', `name must stay "${name}" (rename by creating a new proxy and deleting this one)`, {
         errors: [{ path: 'name', message: `must be "${name}"` }],
       });
     }
@@ -94,14 +94,14 @@ export class ProxyFileService {
   private rejectConflicts(file: string, config: ProxyConfig): void {
     const issues = this.crossFileIssues(file, config);
     if (issues.length === 0) return;
-    throw new ApiError(409, 'ERR_PROXY_CONFLICT', issues.map((i) => i.message).join('; '), { errors: issues.map((i) => ({ path: i.path, message: i.message })) });
+    throw new ApiError('ERR_PROXY_CONFLICT', issues.map((i) => i.message).join('; '), { errors: issues.map((i) => ({ path: i.path, message: i.message })) });
   }
 
   /** Reloads, then waits for the proxy's worker to settle so the answer shows its real state. */
   private async applied(file: string): Promise<ProxyController> {
     await this.ctx.reload();
     const controller = this.ctx.fleet.byFile(file);
-    if (controller === undefined) throw new ApiError(500, 'ERR_INTERNAL', `${file} was written but not loaded`);
+    if (controller === undefined) throw new ApiError('ERR_INTERNAL', `${file} was written but not loaded`);
     await controller.settled(SETTLE_MS);
     return controller;
   }

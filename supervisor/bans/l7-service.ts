@@ -2,7 +2,7 @@
 // starts with it), pushed to every worker on each change; and the event log the workers feed.
 import type { Ban } from '../../shared/bans/ban.js';
 import type { L7Event } from '../../shared/l7/l7-event.js';
-import type { SupervisorMessage } from '../../shared/ipc/protocol.js';
+import type { CommandMessage } from '../../shared/ipc/protocol.js';
 import type { StateStore } from '../store/state-store.js';
 import type { L7EventQuery, StoredL7Event } from '../store/l7-event-store.js';
 import { BanList } from './ban-list.js';
@@ -26,7 +26,7 @@ export class L7Service implements L7Link {
   constructor(
     private readonly store: StateStore,
     private readonly logger: L7Logger,
-    private readonly broadcast: (message: SupervisorMessage) => void,
+    private readonly broadcast: (message: CommandMessage) => void,
     events?: SupervisorEvents,
   ) {
     this.banList = new BanList(store.bans, logger);

@@ -51,7 +51,7 @@ export function dashboardRouter(dir = DASHBOARD_DIR): Router {
   });
   if (!built) {
     router.use('/dashboard', () => {
-      throw new ApiError(503, 'ERR_DASHBOARD_NOT_BUILT', `the dashboard is not built (no ${path.join(dir, 'index.html')}): run "npm run build"`);
+      throw new ApiError('ERR_DASHBOARD_NOT_BUILT', `the dashboard is not built (no ${path.join(dir, 'index.html')}): run "npm run build"`);
     });
     return router;
   }

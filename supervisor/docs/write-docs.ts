@@ -1,13 +1,14 @@
-// `npm run docs`: regenerates what is derived from the config schema and the counter table: the
-// README's configuration reference and metrics table, and configs/{global,proxy}.schema.json
-// (for editors' YAML language servers). `--check` changes nothing and exits 1 when a file is out
-// of date (for CI).
+// `npm run docs`: regenerates what is derived from the config schema, the counter table and the
+// error registry: the README's configuration reference, metrics table and error codes, and
+// configs/{global,proxy}.schema.json (for editors' YAML language servers). `--check` changes
+// nothing and exits 1 when a file is out of date (for CI).
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { globalJsonSchema, proxyJsonSchema } from '../../shared/config/json-schema.js';
 import { renderConfigReference, replaceReference } from './config-reference.js';
 import { METRICS_SECTION, renderMetricsReference } from './metrics-reference.js';
 import { replaceSection } from './readme-section.js';
+import { ERRORS_SECTION, renderErrorReference } from './error-reference.js';
 
 const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
@@ -16,10 +17,16 @@ export function schemaFileText(schema: Record<string, unknown>): string {
   return `${JSON.stringify(schema, null, 2)}\n`;
 }
 
+/** README.md with every generated section rewritten. */
+export function generatedReadme(readme: string): string {
+  const withReference = replaceReference(readme, renderConfigReference());
+  return replaceSection(replaceSection(withReference, METRICS_SECTION, renderMetricsReference()), ERRORS_SECTION, renderErrorReference());
+}
+
 /** Every generated file: repo-relative path → the content it should have. */
 export function generatedFiles(readme: string): Record<string, string> {
   return {
-    'README.md': replaceSection(replaceReference(readme, renderConfigReference()), METRICS_SECTION, renderMetricsReference()),
+    'README.md': generatedReadme(readme),
     'configs/global.schema.json': schemaFileText(globalJsonSchema()),
     'configs/proxy.schema.json': schemaFileText(proxyJsonSchema()),
   };

@@ -11,7 +11,9 @@ import type { ChildProcess } from 'node:child_process';
 import dgram from 'node:dgram';
 import net, { isIPv6 } from 'node:net';
 import { getSystemErrorName } from 'node:util';
-import { formatHostPort } from '../../shared/host-port.js';
+import { formatIpPort } from '../../shared/ip-port.js';
+import { listenErrorCode } from '../../shared/errors/listen-error-code.js';
+import { RoutexError } from '../../shared/errors/routex-error.js';
 
 export type HeldProtocol = 'tcp' | 'udp';
 
@@ -46,14 +48,12 @@ function createSocketHandle(address: string, port: number, type: 'udp4' | 'udp6'
 }
 
 /** A listening socket could not be bound (`errno` is the system's name, e.g. EADDRINUSE). */
-export class BindError extends Error {
-  readonly code = 'ERR_LISTEN_FAILED';
-
+export class BindError extends RoutexError {
   constructor(
     readonly address: string,
     readonly errno: string,
   ) {
-    super(`cannot listen on ${address}: ${errno}`);
+    super(listenErrorCode(errno), `cannot listen on ${address}: ${errno}`);
   }
 }
 
@@ -76,18 +76,18 @@ export class HeldSocket {
     const v6 = isIPv6(ip);
     // libuv defers a TCP bind's EADDRINUSE to listen(); getsockname reports it at once.
     const created = protocol === 'tcp' ? createServerHandle(ip, port, v6 ? 6 : 4) : createSocketHandle(ip, port, v6 ? 'udp6' : 'udp4');
-    if (typeof created === 'number') throw new BindError(formatHostPort(ip, port), getSystemErrorName(created));
+    if (typeof created === 'number') throw new BindError(formatIpPort(ip, port), getSystemErrorName(created));
     const bound: { port?: number } = {};
     const err = created.getsockname(bound);
     if (err !== 0) {
       created.close();
-      throw new BindError(formatHostPort(ip, port), getSystemErrorName(err));
+      throw new BindError(formatIpPort(ip, port), getSystemErrorName(err));
     }
     return new HeldSocket(protocol, ip, bound.port ?? port, created);
   }
 
   get address(): string {
-    return formatHostPort(this.ip, this.port);
+    return formatIpPort(this.ip, this.port);
   }
 
   get isClosed(): boolean {

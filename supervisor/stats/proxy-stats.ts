@@ -1,5 +1,5 @@
 import type { CounterReport } from '../../shared/ipc/protocol.js';
-import { formatHostPort } from '../../shared/host-port.js';
+import { formatIpPort } from '../../shared/ip-port.js';
 import { workerNames, zeroWorkerValues, type WorkerCounterName, type WorkerValues } from '../../shared/counters/counters.js';
 import { AclStats } from './acl-stats.js';
 
@@ -34,7 +34,7 @@ export class ProxyStats {
     this.levels.set(pid, report);
     this.acl.record(report.acl);
     for (const u of report.upstreams) {
-      const key = formatHostPort(u.ip, u.port);
+      const key = formatIpPort(u.ip, u.port);
       let totals = this.upstreams.get(key);
       if (totals === undefined) {
         totals = { ip: u.ip, port: u.port, healthy: u.healthy, ...zeroWorkerValues('upstream') };
@@ -55,7 +55,7 @@ export class ProxyStats {
   }
 
   healthChanged(ip: string, port: number, healthy: boolean): void {
-    const totals = this.upstreams.get(formatHostPort(ip, port));
+    const totals = this.upstreams.get(formatIpPort(ip, port));
     if (totals !== undefined) totals.healthy = healthy;
   }
 

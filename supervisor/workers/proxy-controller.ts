@@ -1,22 +1,24 @@
 import path from 'node:path';
 import type { ProxyConfig } from '../../shared/config/resolved-types.js';
 import type { ConfigIssue } from '../../shared/config/errors.js';
-import type { HandedOverSession, ListenerFailure, ListenerStatus, WorkerMessage } from '../../shared/ipc/protocol.js';
+import type { CommandMessage, FactMessage, HandedOverSession, ListenerFailure, ListenerStatus, MessageHandlers } from '../../shared/ipc/protocol.js';
+import type { ErrorCode } from '../../shared/errors/error-codes.js';
+import type { RoutexError } from '../../shared/errors/routex-error.js';
 import { BindRetry } from '../listeners/bind-retry.js';
 import type { Logger } from '../logging/logger.js';
 import { ProxyStats } from '../stats/proxy-stats.js';
 import { ProxySockets } from '../listeners/proxy-sockets.js';
 import { RestartBackoff } from './restart-backoff.js';
 import { WorkerProcess } from './worker-process.js';
+import type { ProxyWorker } from './proxy-worker.js';
+import type { ApplyOutcome, ProxyState } from './proxy-state.js';
 import { drainWorker } from './worker-retirement.js';
 import { sameListeners, sameConfig, drainTimeoutOf } from './config-diff.js';
-import { formatHostPort } from '../../shared/host-port.js';
+import { formatIpPort } from '../../shared/ip-port.js';
 import { SupervisorEvents } from '../events/supervisor-events.js';
-import type { SupervisorMessage } from '../../shared/ipc/protocol.js';
 import { NO_L7_LINK, type L7Link } from '../bans/l7-link.js';
 
-export type ProxyState = 'starting' | 'running' | 'backoff' | 'failed' | 'stopping' | 'stopped' | 'disabled' | 'invalid';
-export type ApplyOutcome = 'unchanged' | 'reconfigured' | 'restarted' | 'started';
+export type { ApplyOutcome, ProxyState } from './proxy-state.js';
 
 const READY_TIMEOUT_MS = 15_000;
 const RECONFIGURE_TIMEOUT_MS = 5_000;
@@ -24,8 +26,29 @@ const RECONFIGURE_TIMEOUT_MS = 5_000;
 const HANDOVER_TIMEOUT_MS = 3_000;
 
 export interface WorkerFactory {
-  (proxyName: string): WorkerProcess;
+  (proxyName: string): ProxyWorker;
 }
+
+type Worker = ProxyWorker;
+
+/** The last thing that went wrong with the worker: a registered code, the message, and when. */
+export interface LastError {
+  code: ErrorCode;
+  message: string;
+  at: string;
+}
+
+/** What the controller does with each fact a worker reports. */
+export const FACT_HANDLERS: MessageHandlers<FactMessage, { controller: ProxyController; worker: Worker }> = {
+  'counters.reported': (m, { controller, worker }) => controller.stats.record(worker.pid ?? 0, m.counters),
+  'health.changed': (m, { controller }) => controller.upstreamHealthChanged(m.ip, m.port, m.healthy),
+  'log.recorded': (m, { controller, worker }) => controller.log(m.level, m.message, { ...m.fields, pid: worker.pid }),
+  'ban.requested': (m, { controller }) => controller.l7.banRequested(controller.displayName, m.target, m.durationMs, m.reason),
+  'l7.events-recorded': (m, { controller }) => controller.l7.eventsRecorded(controller.displayName, m.events, m.dropped),
+  'worker.drained': (m, { controller, worker }) => {
+    if (m.closedByTimeout > 0) controller.log('warn', 'drain timeout reached, connections closed', { pid: worker.pid, connections: m.closedByTimeout });
+  },
+};
 
 /**
  * Owns one proxy file's worker process: starts it, restarts it with backoff when it dies,
@@ -44,20 +67,18 @@ export class ProxyController {
   readonly sockets = new ProxySockets();
   /** When the next start attempt is due while in `backoff` or `failed`. */
   nextRestartAt: string | null = null;
-  lastError: { message: string; at: string } | null = null;
+  lastError: LastError | null = null;
   configIssues: ConfigIssue[] = [];
   restarts = 0;
   startedAt: string | null = null;
   /** Set while the bandwidth quota suspends the proxy; every worker it starts gets it too. */
   suspendedReason: string | null = null;
-  private worker: WorkerProcess | null = null;
-  private readonly retiring = new Set<WorkerProcess>();
+  private worker: Worker | null = null;
+  private readonly retiring = new Set<Worker>();
   private readonly backoff = new RestartBackoff();
   private restartTimer: NodeJS.Timeout | null = null;
   private readonly bindRetry = new BindRetry(() => this.retryBind());
-  private readyTimer: NodeJS.Timeout | null = null;
   private stopping = false;
-  private pendingReconfigure: ((ok: boolean) => void) | null = null;
   private settleWaiters: (() => void)[] = [];
 
   private namedLogger: { name: string; logger: Logger } | null = null;
@@ -67,7 +88,7 @@ export class ProxyController {
     private readonly rootLogger: Logger,
     private readonly forkWorker: WorkerFactory = (name) => new WorkerProcess(name),
     private readonly events: SupervisorEvents = new SupervisorEvents(),
-    private readonly l7: L7Link = NO_L7_LINK,
+    readonly l7: L7Link = NO_L7_LINK,
   ) {}
 
   get state(): ProxyState {
@@ -141,16 +162,15 @@ export class ProxyController {
    * one) and serves; then the predecessor stops accepting and reading, hands its UDP sessions
    * over and drains; then the sockets of listeners the new config dropped are closed.
    */
-  private async replace(predecessor: WorkerProcess, config: ProxyConfig, drainTimeoutMs: number): Promise<void> {
+  private async replace(predecessor: Worker, config: ProxyConfig, drainTimeoutMs: number): Promise<void> {
     this.worker = null;
-    this.clearReadyTimer();
     this.retiring.add(predecessor);
     this.config = config;
     const successor = this.spawn(true);
     if (successor !== null) await this.settled(READY_TIMEOUT_MS);
     const handedOver = this.retire(predecessor, drainTimeoutMs, true);
     const sessions = await Promise.race([handedOver, delay(HANDOVER_TIMEOUT_MS, [] as HandedOverSession[])]);
-    successor?.send({ type: 'udp.sessions-handed-over', sessions });
+    successor?.command({ type: 'udp.sessions-handed-over', sessions });
     this.sockets.release(config.listeners);
   }
 
@@ -186,13 +206,24 @@ export class ProxyController {
     if (reason === this.suspendedReason) return;
     this.suspendedReason = reason;
     this.events.publish({ type: 'proxy.suspended', proxy: this.displayName, suspended: reason !== null, reason });
-    this.worker?.send(reason === null ? { type: 'proxy.resume' } : { type: 'proxy.suspend', reason });
+    this.worker?.command(reason === null ? { type: 'proxy.resume' } : { type: 'proxy.suspend', reason });
   }
 
-  /** Sends to every worker of this proxy: the current one and any still draining. */
-  sendToAll(message: SupervisorMessage): void {
-    this.worker?.send(message);
-    for (const worker of this.retiring) worker.send(message);
+  /** A command to every worker of this proxy: the current one and any still draining. */
+  commandAll(message: CommandMessage): void {
+    this.worker?.command(message);
+    for (const worker of this.retiring) worker.command(message);
+  }
+
+  /** A worker's probe verdict or manual eject/readmit changed an upstream's health. */
+  upstreamHealthChanged(ip: string, port: number, healthy: boolean): void {
+    this.stats.healthChanged(ip, port, healthy);
+    this.events.publish({ type: 'upstream.health', proxy: this.displayName, upstream: formatIpPort(ip, port), healthy });
+  }
+
+  /** A line in this proxy's log (facts from its worker arrive here too). */
+  log(level: Parameters<Logger['write']>[0], message: string, fields: Record<string, unknown>): void {
+    this.logger.write(level, message, fields);
   }
 
   markInvalid(issues: ConfigIssue[]): void {
@@ -201,7 +232,7 @@ export class ProxyController {
   }
 
   /** The worker serving traffic now, for queries; null unless the proxy is running. */
-  get runningWorker(): WorkerProcess | null {
+  get runningWorker(): Worker | null {
     return this.state === 'running' ? this.worker : null;
   }
 
@@ -237,14 +268,14 @@ export class ProxyController {
    * With `udpHandover`, a predecessor still serves: the worker reads UDP once it has its sessions.
    * Returns null when not one listener could be bound (the attempt is retried with backoff).
    */
-  private spawn(udpHandover = false): WorkerProcess | null {
+  private spawn(udpHandover = false): Worker | null {
     const config = this.config!;
     const failures = this.bindListeners(config);
     const sockets = this.sockets.socketsFor(config.listeners);
     for (const failure of failures) this.logger.error('listener bind failed', { listener: failure.listener.port, protocol: failure.listener.protocol, ip: failure.listener.ip, error: failure.error.message });
-    if (failures.length > 0) this.recordError(failures.map((f) => f.error.message).join('; '));
+    if (failures.length > 0) this.recordError(failures[0]!.error.code, failures.map((f) => f.error.message).join('; '));
     if (sockets.length === 0 && config.listeners.length > 0) {
-      this.fail(failures[0]?.error.message ?? 'no listener could be bound');
+      this.fail(failures[0]?.error.code ?? 'ERR_LISTEN_FAILED', failures[0]?.error.message ?? 'no listener could be bound');
       this.scheduleRestart();
       return null;
     }
@@ -252,18 +283,40 @@ export class ProxyController {
     this.worker = worker;
     this.state = 'starting';
     this.nextRestartAt = null;
-    worker.on('message', (message) => this.onMessage(worker, message));
+    worker.on('fact', (message) => (FACT_HANDLERS[message.type] as (m: FactMessage, c: { controller: ProxyController; worker: Worker }) => void)(message, { controller: this, worker }));
     worker.on('exit', (code, signal) => this.onExit(worker, code, signal));
-    for (const { listener, socket } of sockets) worker.send({ type: 'listener.handed', listener }, socket.handle);
+    for (const { listener, socket } of sockets) worker.command({ type: 'listener.handed', listener }, socket.handle);
     const handover = udpHandover && sockets.some(({ listener }) => listener.protocol === 'udp');
-    worker.send({ type: 'proxy.start', config, suspendedReason: this.suspendedReason, bans: this.l7.bans(), udpHandover: handover });
+    const start = { config, suspendedReason: this.suspendedReason, bans: this.l7.bans(), udpHandover: handover };
+    worker.request('proxy.start', start, READY_TIMEOUT_MS, (outcome) => {
+      if (worker !== this.worker) return;
+      if (outcome.ok) this.started(worker, outcome.result.listeners, outcome.result.listenErrors);
+      else this.startFailed(worker, outcome.error);
+    });
     if (failures.length > 0) this.bindRetry.schedule();
     else this.bindRetry.reset();
-    this.readyTimer = setTimeout(() => {
-      this.fail(`worker not ready within ${READY_TIMEOUT_MS} ms`);
-      worker.kill();
-    }, READY_TIMEOUT_MS);
     return worker;
+  }
+
+  private started(worker: Worker, listeners: ListenerStatus[], listenErrors: ListenerFailure[]): void {
+    this.state = 'running';
+    this.listeners = listeners;
+    this.listenErrors = listenErrors;
+    for (const failure of listenErrors) this.recordError(failure.error.code, failure.error.message);
+    this.startedAt = new Date().toISOString();
+    this.backoff.started();
+    this.logger.info('proxy started', { pid: worker.pid, listeners: listeners.length });
+  }
+
+  private startFailed(worker: Worker, error: RoutexError): void {
+    // The worker exited before answering: its exit is the story (a crash), told by onExit.
+    if (error.code === 'ERR_IPC_NO_WORKER') return;
+    if (error.code === 'ERR_IPC_TIMEOUT') {
+      this.fail('ERR_WORKER_START_TIMEOUT', `worker not ready within ${READY_TIMEOUT_MS} ms`);
+      worker.kill();
+      return;
+    }
+    this.fail(error.code, error.message);
   }
 
   /**
@@ -290,88 +343,26 @@ export class ProxyController {
     return this.sockets.bind(config.listeners);
   }
 
-  private reconfigure(worker: WorkerProcess, config: ProxyConfig): Promise<boolean> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => settle(false), RECONFIGURE_TIMEOUT_MS);
-      const settle = (ok: boolean): void => {
-        clearTimeout(timer);
-        this.pendingReconfigure = null;
-        resolve(ok);
-      };
-      this.pendingReconfigure = settle;
-      worker.send({ type: 'proxy.reconfigure', config });
-    });
+  private reconfigure(worker: Worker, config: ProxyConfig): Promise<boolean> {
+    return new Promise((resolve) => worker.request('proxy.reconfigure', { config }, RECONFIGURE_TIMEOUT_MS, (outcome) => resolve(outcome.ok)));
   }
 
   /** Moves a worker to `retiring` and drains it (see `drainWorker`). */
-  private retire(worker: WorkerProcess, timeoutMs: number, handover: boolean): Promise<HandedOverSession[]> {
-    if (this.worker === worker) {
-      this.worker = null;
-      this.clearReadyTimer();
-    }
+  private retire(worker: Worker, timeoutMs: number, handover: boolean): Promise<HandedOverSession[]> {
+    if (this.worker === worker) this.worker = null;
     this.retiring.add(worker);
     return drainWorker(worker, timeoutMs, handover);
   }
 
-  private onMessage(worker: WorkerProcess, message: WorkerMessage): void {
-    switch (message.type) {
-      case 'counters.reported':
-        this.stats.record(worker.pid ?? 0, message.counters);
-        return;
-      case 'health.changed':
-        this.stats.healthChanged(message.ip, message.port, message.healthy);
-        this.events.publish({ type: 'upstream.health', proxy: this.displayName, upstream: formatHostPort(message.ip, message.port), healthy: message.healthy });
-        return;
-      case 'log.recorded':
-        this.logger.write(message.level, message.message, { ...message.fields, pid: worker.pid });
-        return;
-      case 'ban.requested':
-        this.l7.banRequested(this.displayName, message.target, message.durationMs, message.reason);
-        return;
-      case 'l7.events-recorded':
-        this.l7.eventsRecorded(this.displayName, message.events, message.dropped);
-        return;
-      case 'worker.ready':
-        if (worker !== this.worker) return;
-        this.clearReadyTimer();
-        this.state = 'running';
-        this.listeners = message.listeners;
-        this.listenErrors = message.listenErrors;
-        for (const failure of message.listenErrors) this.recordError(failure.error.message);
-        this.startedAt = new Date().toISOString();
-        this.backoff.started();
-        this.logger.info('proxy started', { pid: worker.pid, listeners: message.listeners.length });
-        return;
-      case 'worker.failed':
-        if (worker === this.worker) this.fail(message.error.message);
-        return;
-      case 'worker.reconfigured':
-        this.pendingReconfigure?.(true);
-        return;
-      case 'worker.reconfigure-failed':
-        this.pendingReconfigure?.(false);
-        return;
-      case 'worker.drained':
-        if (message.closedByTimeout > 0) this.logger.warn('drain timeout reached, connections closed', { pid: worker.pid, connections: message.closedByTimeout });
-        return;
-      case 'worker.listeners-closed':
-      case 'query.answered':
-      case 'query.failed':
-        return;
-    }
-  }
-
-  private onExit(worker: WorkerProcess, code: number | null, signal: NodeJS.Signals | null): void {
+  private onExit(worker: Worker, code: number | null, signal: NodeJS.Signals | null): void {
     this.stats.workerExited(worker.pid ?? 0);
     if (this.retiring.delete(worker)) return;
     if (worker !== this.worker) return;
     this.worker = null;
-    this.clearReadyTimer();
-    this.pendingReconfigure?.(false);
     if (this.stopping) return;
     if (this.state !== 'failed') {
       this.state = 'backoff';
-      this.recordError(`worker exited unexpectedly (${signal ?? `code ${code}`})`);
+      this.recordError('ERR_WORKER_CRASHED', `worker exited unexpectedly (${signal ?? `code ${code}`})`);
       this.logger.error('worker crashed', { pid: worker.pid, code, signal });
     }
     this.restarts++;
@@ -392,14 +383,14 @@ export class ProxyController {
     return delayMs;
   }
 
-  private fail(message: string): void {
+  private fail(code: ErrorCode, message: string): void {
     this.state = 'failed';
-    this.recordError(message);
-    this.logger.error('proxy failed to start', { error: message });
+    this.recordError(code, message);
+    this.logger.error('proxy failed to start', { error: message, code });
   }
 
-  private recordError(message: string): void {
-    this.lastError = { message, at: new Date().toISOString() };
+  private recordError(code: ErrorCode, message: string): void {
+    this.lastError = { code, message, at: new Date().toISOString() };
   }
 
   private cancelRestart(): void {
@@ -407,11 +398,6 @@ export class ProxyController {
     if (this.restartTimer !== null) clearTimeout(this.restartTimer);
     this.restartTimer = null;
     this.nextRestartAt = null;
-  }
-
-  private clearReadyTimer(): void {
-    if (this.readyTimer !== null) clearTimeout(this.readyTimer);
-    this.readyTimer = null;
   }
 }
 

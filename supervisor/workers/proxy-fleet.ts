@@ -7,7 +7,7 @@ import type { ProxyFile } from '../config/proxy-directory.js';
 import { ProxyController, type WorkerFactory } from './proxy-controller.js';
 import { changedSections } from './config-changes.js';
 import { SupervisorEvents } from '../events/supervisor-events.js';
-import type { SupervisorMessage } from '../../shared/ipc/protocol.js';
+import type { CommandMessage } from '../../shared/ipc/protocol.js';
 import { NO_L7_LINK, type L7Link } from '../bans/l7-link.js';
 
 export interface ReconcileReport {
@@ -108,9 +108,9 @@ export class ProxyFleet {
     return report;
   }
 
-  /** Sends to every worker process, draining ones included (a ban must close their connections too). */
-  broadcast(message: SupervisorMessage): void {
-    for (const controller of [...this.controllers.values(), ...this.removed]) controller.sendToAll(message);
+  /** A command to every worker process, draining ones included (a ban must close their connections too). */
+  broadcast(message: CommandMessage): void {
+    for (const controller of [...this.controllers.values(), ...this.removed]) controller.commandAll(message);
   }
 
   /** Drains every proxy and resolves once every worker process has exited. */

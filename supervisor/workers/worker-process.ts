@@ -2,50 +2,31 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import {
-  isWorkerMessage,
-  type QueryMap,
-  type QueryName,
-  type SupervisorMessage,
-  type WorkerMessage,
-} from '../../shared/ipc/protocol.js';
+import { FACT_TYPES, isMessageOf, type CommandMessage, type FactMessage, type ReplyMessage, type RequestName, type RequestParams, type RequestResult } from '../../shared/ipc/protocol.js';
+import { RoutexError } from '../../shared/errors/routex-error.js';
 import { journalStreams } from '../logging/journal-stream.js';
 import type { SendableHandle } from '../listeners/held-socket.js';
+import type { Outcome, ProxyWorker, ProxyWorkerEvents } from './proxy-worker.js';
 
 const WORKER_ENTRY = fileURLToPath(new URL('../../proxy-worker/main.js', import.meta.url));
-const DEFAULT_QUERY_TIMEOUT_MS = 3000;
 /** A worker's stderr line longer than this is cut: a log line, not a dump. */
 const MAX_STDERR_LINE = 4096;
+const REPLY_TYPES = { 'request.answered': true, 'request.failed': true } as const satisfies Record<ReplyMessage['type'], true>;
 
-export class IpcError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-interface PendingQuery {
-  resolve: (value: unknown) => void;
-  reject: (error: Error) => void;
+interface PendingRequest {
+  done: (outcome: Outcome<RequestName>) => void;
   timer: NodeJS.Timeout;
 }
 
-export interface WorkerProcessEvents {
-  message: [WorkerMessage];
-  exit: [code: number | null, signal: NodeJS.Signals | null];
-}
-
 /**
- * One forked proxy-worker and its IPC channel: typed send, queries matched to replies by id with
- * a timeout each, and an `exit` event. Knows nothing about restart policy.
+ * One forked proxy-worker and its IPC channel: requests matched to replies by id with a timeout
+ * each, commands, facts as events, and an `exit` event. Knows nothing about restart policy.
  */
-export class WorkerProcess extends EventEmitter<WorkerProcessEvents> {
+export class WorkerProcess extends EventEmitter<ProxyWorkerEvents> implements ProxyWorker {
   readonly child: ChildProcess;
   exited = false;
-  private nextQueryId = 1;
-  private readonly pending = new Map<number, PendingQuery>();
+  private nextRequestId = 1;
+  private readonly pending = new Map<number, PendingRequest>();
 
   /**
    * Workers get the supervisor's Node flags (so `node --cpu-prof routex` profiles them too),
@@ -71,22 +52,23 @@ export class WorkerProcess extends EventEmitter<WorkerProcessEvents> {
     return this.child.pid;
   }
 
-  /** `handle`: a held listening socket; the child receives its own descriptor of it. */
-  send(message: SupervisorMessage, handle?: SendableHandle): void {
+  /** `handle`: a held listening socket (`listener.handed`); the child receives its own descriptor of it. */
+  command(message: CommandMessage, handle?: SendableHandle): void {
     if (!this.exited && this.child.connected) this.child.send(message, handle);
   }
 
-  query<N extends QueryName>(name: N, params: QueryMap[N]['params'], timeoutMs = DEFAULT_QUERY_TIMEOUT_MS): Promise<QueryMap[N]['result']> {
-    if (this.exited || !this.child.connected) return Promise.reject(new IpcError('ERR_IPC_NO_WORKER', 'worker is not running'));
-    const id = this.nextQueryId++;
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.pending.delete(id);
-        reject(new IpcError('ERR_IPC_TIMEOUT', `worker did not answer ${name} within ${timeoutMs} ms`));
-      }, timeoutMs);
-      this.pending.set(id, { resolve: resolve as (value: unknown) => void, reject, timer });
-      this.child.send({ type: 'query', id, name, params });
-    });
+  request<N extends RequestName>(name: N, params: RequestParams<N>, timeoutMs: number, done: (outcome: Outcome<N>) => void): void {
+    if (this.exited || !this.child.connected) {
+      done({ ok: false, error: new RoutexError('ERR_IPC_NO_WORKER', `worker is not running (${name})`) });
+      return;
+    }
+    const id = this.nextRequestId++;
+    const timer = setTimeout(() => {
+      this.pending.delete(id);
+      done({ ok: false, error: new RoutexError('ERR_IPC_TIMEOUT', `worker did not answer ${name} within ${timeoutMs} ms`) });
+    }, timeoutMs);
+    this.pending.set(id, { done: done as (outcome: Outcome<RequestName>) => void, timer });
+    this.child.send({ type: name, id, ...params });
   }
 
   kill(signal: NodeJS.Signals = 'SIGKILL'): void {
@@ -101,29 +83,28 @@ export class WorkerProcess extends EventEmitter<WorkerProcessEvents> {
     createInterface({ input: this.child.stderr!, crlfDelay: Infinity }).on('line', (line) => {
       if (line.trim() === '') return;
       const text = line.length > MAX_STDERR_LINE ? `${line.slice(0, MAX_STDERR_LINE)}…` : line;
-      this.emit('message', { type: 'log.recorded', level: 'error', message: 'worker stderr', fields: { line: text } });
+      this.emit('fact', { type: 'log.recorded', level: 'error', message: 'worker stderr', fields: { line: text } });
     });
   }
 
   private readonly onMessage = (message: unknown): void => {
-    if (!isWorkerMessage(message)) return;
-    if (message.type === 'query.answered' || message.type === 'query.failed') {
+    if (isMessageOf<ReplyMessage>(message, REPLY_TYPES)) {
       const pending = this.pending.get(message.replyTo);
       if (pending === undefined) return;
       this.pending.delete(message.replyTo);
       clearTimeout(pending.timer);
-      if (message.ok) pending.resolve(message.result);
-      else pending.reject(new IpcError(message.error.code, message.error.message));
+      if (message.type === 'request.answered') pending.done({ ok: true, result: message.result as RequestResult<RequestName> });
+      else pending.done({ ok: false, error: new RoutexError(message.error.code, message.error.message, message.error.details) });
       return;
     }
-    this.emit('message', message);
+    if (isMessageOf<FactMessage>(message, FACT_TYPES)) this.emit('fact', message);
   };
 
   private readonly onExit = (code: number | null, signal: NodeJS.Signals | null): void => {
     this.exited = true;
     for (const pending of this.pending.values()) {
       clearTimeout(pending.timer);
-      pending.reject(new IpcError('ERR_IPC_NO_WORKER', 'worker exited'));
+      pending.done({ ok: false, error: new RoutexError('ERR_IPC_NO_WORKER', 'worker exited before answering') });
     }
     this.pending.clear();
     this.emit('exit', code, signal);

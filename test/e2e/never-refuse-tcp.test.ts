@@ -164,7 +164,7 @@ test('a port taken by another process: the proxy reports the bind error, its oth
   const proxy = await sup.proxy('p');
   assert.deepEqual(proxy.listeners, [
     { ip: '127.0.0.1', port: free, protocol: 'tcp', state: 'serving', error: null },
-    { ip: '127.0.0.1', port: taken, protocol: 'tcp', state: 'failed', error: { code: 'ERR_LISTEN_FAILED', message: `cannot listen on 127.0.0.1:${taken}: EADDRINUSE` } },
+    { ip: '127.0.0.1', port: taken, protocol: 'tcp', state: 'failed', error: { code: 'ERR_LISTEN_ADDRESS_IN_USE', message: `cannot listen on 127.0.0.1:${taken}: EADDRINUSE` } },
   ]);
   assert.match(proxy.last_error.message, new RegExp(`127\\.0\\.0\\.1:${taken}: EADDRINUSE`));
   assert.equal((await tcpRoundTrip(free!, 'served;', 7)).toString(), 'served;');

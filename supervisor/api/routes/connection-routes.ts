@@ -40,7 +40,7 @@ export function connectionRoutes(routes: RouteRegistry, ctx: ApiContext): void {
     },
     handler: async (req, res) => {
       const worker = runningWorker(ctx, param(req, 'name'));
-      const list = await askWorker(worker.query('connections.list', {}));
+      const list = await askWorker(worker, 'connections.list', {});
       res.json(list.map(connectionView));
     },
   });
@@ -64,10 +64,10 @@ export function connectionRoutes(routes: RouteRegistry, ctx: ApiContext): void {
     handler: async (req, res) => {
       const text = param(req, 'id');
       const id = Number(text);
-      if (!/^\d+$/.test(text) || !Number.isSafeInteger(id)) throw new ApiError(400, 'ERR_INVALID_ID', `"${text}" is not a connection id`);
+      if (!/^\d+$/.test(text) || !Number.isSafeInteger(id)) throw new ApiError('ERR_INVALID_ID', `"${text}" is not a connection id`);
       const worker = runningWorker(ctx, param(req, 'name'));
-      const { killed } = await askWorker(worker.query('connection.kill', { id }));
-      if (!killed) throw new ApiError(404, 'ERR_CONNECTION_NOT_FOUND', `no open connection ${id}`);
+      const { killed } = await askWorker(worker, 'connection.kill', { connectionId: id });
+      if (!killed) throw new ApiError('ERR_CONNECTION_NOT_FOUND', `no open connection ${id}`);
       ctx.logger.info('connection killed through the api', { proxy: param(req, 'name'), id, by: res.locals.apiKeyLabel });
       res.json({ status: 'killed', id });
     },

@@ -17,7 +17,7 @@ export function queryNumber(value: unknown, name: string, fallback: number | nul
   if (value === undefined || value === '') return fallback;
   const number = typeof value === 'string' ? Number(value) : Number.NaN;
   if (!Number.isFinite(number) || number < min || number > max || (integer && !Number.isInteger(number))) {
-    throw new ApiError(400, 'ERR_QUERY_INVALID', `${name} must be ${integer ? 'an integer' : 'a number'} from ${min} to ${max}, not "${String(value)}"`);
+    throw new ApiError('ERR_QUERY_INVALID', `${name} must be ${integer ? 'an integer' : 'a number'} from ${min} to ${max}, not "${String(value)}"`);
   }
   return number;
 }

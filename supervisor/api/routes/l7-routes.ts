@@ -16,7 +16,7 @@ const TARGET = { description: 'An IP address, or a network in CIDR form with its
 /** The canonical form of the path's IP or CIDR, or a 400. */
 function banTarget(text: string): string {
   const target = canonicalCidr(text);
-  if (target === undefined) throw new ApiError(400, 'ERR_BAN_TARGET_INVALID', `"${text}" is not an IP address or a CIDR network`);
+  if (target === undefined) throw new ApiError('ERR_BAN_TARGET_INVALID', `"${text}" is not an IP address or a CIDR network`);
   return target;
 }
 
@@ -25,7 +25,7 @@ function banDuration(value: unknown): number | null {
   if (value === undefined) return null;
   const parsed = parseDuration(String(value));
   if (!parsed.ok || parsed.value <= 0) {
-    throw new ApiError(400, 'ERR_BAN_DURATION_INVALID', `duration must be a positive duration like 30m, 2h or 90 (seconds), not "${String(value)}"${parsed.ok ? '' : `: ${parsed.error}`}`);
+    throw new ApiError('ERR_BAN_DURATION_INVALID', `duration must be a positive duration like 30m, 2h or 90 (seconds), not "${String(value)}"${parsed.ok ? '' : `: ${parsed.error}`}`);
   }
   return parsed.value;
 }
@@ -86,7 +86,7 @@ export function l7Routes(routes: RouteRegistry, ctx: ApiContext): void {
     handler: (req, res) => {
       const text = param(req, 'ip');
       const ban = ctx.l7.banList.remove(banTarget(text));
-      if (ban === undefined) throw new ApiError(404, 'ERR_BAN_NOT_FOUND', `"${text}" is not banned`);
+      if (ban === undefined) throw new ApiError('ERR_BAN_NOT_FOUND', `"${text}" is not banned`);
       ctx.logger.info('unban requested through the api', { target: ban.target, by: res.locals.apiKeyLabel });
       res.json({ status: 'unbanned', ip: text });
     },
@@ -110,7 +110,7 @@ export function l7Routes(routes: RouteRegistry, ctx: ApiContext): void {
       let ip: string | undefined;
       if (ipText !== undefined) {
         const target = canonicalCidr(ipText);
-        if (target === undefined || !(target.endsWith('/32') || target.endsWith('/128'))) throw new ApiError(400, 'ERR_QUERY_INVALID', `ip must be an IP address, not "${ipText}"`);
+        if (target === undefined || !(target.endsWith('/32') || target.endsWith('/128'))) throw new ApiError('ERR_QUERY_INVALID', `ip must be an IP address, not "${ipText}"`);
         ip = target.slice(0, target.lastIndexOf('/'));
       }
       res.json(ctx.l7.events({ limit, proxy: optionalText(req.query['proxy']), ip }).map(l7EventView));

@@ -20,15 +20,15 @@ const FORMATS: readonly MetricsFormat[] = ['json', 'prometheus', 'influx', 'csv'
 export function chooseFormat(requested: unknown, served: readonly MetricsFormat[]): MetricsFormat {
   if (requested === undefined || requested === '') {
     const fallback = served.includes('json') ? 'json' : served[0];
-    if (fallback === undefined) throw new ApiError(406, 'ERR_METRICS_FORMAT_NOT_SERVED', 'metrics.formats serves no format', { allowed: [] });
+    if (fallback === undefined) throw new ApiError('ERR_METRICS_FORMAT_NOT_SERVED', 'metrics.formats serves no format', { allowed: [] });
     return fallback;
   }
   const format = typeof requested === 'string' ? requested.toLowerCase() : '';
   if (!FORMATS.includes(format as MetricsFormat)) {
-    throw new ApiError(400, 'ERR_METRICS_FORMAT_UNKNOWN', `unknown format "${String(requested)}": use one of ${FORMATS.join(', ')}`);
+    throw new ApiError('ERR_METRICS_FORMAT_UNKNOWN', `unknown format "${String(requested)}": use one of ${FORMATS.join(', ')}`);
   }
   if (!served.includes(format as MetricsFormat)) {
-    throw new ApiError(406, 'ERR_METRICS_FORMAT_NOT_SERVED', `format "${format}" is not served here (metrics.formats: ${served.join(', ')})`, { allowed: [...served] });
+    throw new ApiError('ERR_METRICS_FORMAT_NOT_SERVED', `format "${format}" is not served here (metrics.formats: ${served.join(', ')})`, { allowed: [...served] });
   }
   return format as MetricsFormat;
 }

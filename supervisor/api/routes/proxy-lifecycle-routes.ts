@@ -7,8 +7,12 @@ import type { ProxyFileService } from '../proxy-file-service.js';
 import { param, type RouteRegistry } from '../route-registry.js';
 import { ErrorBody, ProxyName } from '../schemas/common-schemas.js';
 import { ProxySummary, ReloadReport } from '../schemas/proxy-schemas.js';
+import { APPLY_OUTCOMES } from '../../workers/proxy-state.js';
 import { proxyView } from '../views/proxy-view.js';
 import type { ReconcileReport } from '../../workers/proxy-fleet.js';
+
+/** What a reload did to one proxy (a file found invalid answers `invalid`). */
+const RELOAD_OUTCOMES = [...APPLY_OUTCOMES, 'stopped'] as const;
 
 const NAME = { name: { description: 'Proxy name.', schema: ProxyName } };
 const NOT_FOUND = { description: 'No such proxy.', schema: ErrorBody };
@@ -65,7 +69,7 @@ export function proxyLifecycleRoutes(routes: RouteRegistry, ctx: ApiContext, fil
         description: 'What happened to this proxy.',
         schema: Type.Object(
           {
-            status: Type.Union(['started', 'reconfigured', 'restarted', 'stopped', 'unchanged', 'invalid'].map((s) => Type.Literal(s))),
+            status: Type.Union([...RELOAD_OUTCOMES, 'invalid' as const].map((s) => Type.Literal(s))),
             name: Type.String(),
             errors: Type.Array(Type.Object({ path: Type.String(), message: Type.String() }, { additionalProperties: false })),
             proxy: ProxySummary,
@@ -80,8 +84,7 @@ export function proxyLifecycleRoutes(routes: RouteRegistry, ctx: ApiContext, fil
       const controller = findProxy(ctx, name);
       const report = await ctx.reload();
       const invalid = report.invalid.find((i) => i.file === controller.file);
-      const outcomes = ['started', 'reconfigured', 'restarted', 'stopped', 'unchanged'] as const;
-      const status = invalid ? 'invalid' : (outcomes.find((o) => report[o].includes(name)) ?? 'unchanged');
+      const status = invalid ? 'invalid' : (RELOAD_OUTCOMES.find((o) => report[o].includes(name)) ?? 'unchanged');
       await controller.settled(SETTLE_MS);
       res.json({ status, name, errors: problems(invalid?.issues ?? []), proxy: proxyView(controller) });
     },
@@ -102,7 +105,7 @@ export function proxyLifecycleRoutes(routes: RouteRegistry, ctx: ApiContext, fil
     handler: async (req, res) => {
       const controller = findProxy(ctx, param(req, 'name'));
       if (controller.config === null || !controller.config.enabled) {
-        throw new ApiError(409, 'ERR_PROXY_NOT_RUNNABLE', `proxy "${controller.displayName}" is ${controller.state}; enable it first`);
+        throw new ApiError('ERR_PROXY_NOT_RUNNABLE', `proxy "${controller.displayName}" is ${controller.state}; enable it first`);
       }
       await controller.restart();
       await controller.settled(SETTLE_MS);

@@ -41,7 +41,7 @@ export function upstreamRoutes(routes: RouteRegistry, ctx: ApiContext): void {
     responses: { 200: { description: 'In config order.', schema: Type.Array(UpstreamView) }, 404: NOT_FOUND, 409: NOT_RUNNING },
     handler: async (req, res) => {
       const worker = runningWorker(ctx, param(req, 'name'));
-      res.json((await askWorker(worker.query('upstreams.list', {}))).map(upstreamView));
+      res.json((await askWorker(worker, 'upstreams.list', {})).map(upstreamView));
     },
   });
 
@@ -71,7 +71,7 @@ export function upstreamRoutes(routes: RouteRegistry, ctx: ApiContext): void {
       handler: async (req, res) => {
         const selector = parseUpstreamSelector(param(req, 'upstream'));
         const worker = runningWorker(ctx, param(req, 'name'));
-        const { affected } = await askWorker(worker.query(`upstream.${action}`, selector));
+        const { affected } = await askWorker(worker, `upstream.${action}`, selector);
         ctx.logger.info(`upstream ${action} requested`, { proxy: param(req, 'name'), upstream: param(req, 'upstream'), affected, by: res.locals.apiKeyLabel });
         res.json({ status: action === 'eject' ? 'ejected' : 'readmitted', targets_affected: affected });
       },

@@ -1,6 +1,8 @@
 import { Type } from '@sinclair/typebox';
 import { ConfigProblem, NullableTimestamp } from './common-schemas.js';
 import { counterProperties } from './counter-schemas.js';
+import { ERROR_CODES } from '../../../shared/errors/error-codes.js';
+import { PROXY_STATES } from '../../workers/proxy-state.js';
 
 const Listener = Type.Object(
   {
@@ -16,7 +18,7 @@ const Listener = Type.Object(
 );
 
 export const ProxyState = Type.Union(
-  ['starting', 'running', 'backoff', 'failed', 'stopping', 'stopped', 'disabled', 'invalid'].map((s) => Type.Literal(s)),
+  PROXY_STATES.map((s) => Type.Literal(s)),
   { description: 'starting, running, backoff (restart scheduled after a crash), failed (start failed, retrying), stopping, stopped, disabled (enabled: false) or invalid (the file has errors and nothing runs).' },
 );
 
@@ -36,7 +38,20 @@ export const ProxySummary = Type.Object(
     restarts: Type.Integer({ description: 'Worker restarts since the supervisor started.' }),
     next_restart_at: Type.Union([Type.String(), Type.Null()], { description: 'In backoff or failed: when the next start attempt is due (the listeners queue meanwhile).' }),
     started_at: NullableTimestamp,
-    last_error: Type.Union([Type.Object({ message: Type.String(), at: Type.String() }, { additionalProperties: false }), Type.Null()]),
+    last_error: Type.Union(
+      [
+        Type.Object(
+          {
+            code: Type.Union(Object.keys(ERROR_CODES).map((code) => Type.Literal(code)), { description: 'A code from the error registry (README, Error codes), e.g. ERR_LISTEN_ADDRESS_IN_USE.' }),
+            message: Type.String(),
+            at: Type.String({ format: 'date-time' }),
+          },
+          { additionalProperties: false },
+        ),
+        Type.Null(),
+      ],
+      { description: 'What last went wrong with the worker (a failed start, a crash); null until something did.' },
+    ),
     config_errors: Type.Array(ConfigProblem, { description: 'Problems in the file on disk; a running proxy keeps its last good config meanwhile.' }),
     ...counterProperties('proxy'),
     suspended_reason: Type.Union([Type.String(), Type.Null()]),

@@ -3,7 +3,8 @@ import { describe, it } from 'node:test';
 import { parseCidr } from '../../../shared/config/cidr.js';
 import { parseHexBytes } from '../../../shared/config/hex-bytes.js';
 import { parseHostPort } from '../../../shared/config/host-port.js';
-import { canonicalIp, parseIpList } from '../../../shared/config/ip-list.js';
+import { parseIpList } from '../../../shared/config/ip-list.js';
+import { canonicalIp } from '../../../shared/ip-port.js';
 import type { Parsed } from '../../../shared/config/parsed.js';
 import { closestMatch } from '../../../shared/config/suggest.js';
 

@@ -154,7 +154,7 @@ describe(`held listening sockets on Node ${process.version}`, () => {
     assert.throws(() => HeldSocket.bind('tcp', '127.0.0.1', port), (err: unknown) => {
       assert.ok(err instanceof BindError);
       assert.equal(err.errno, 'EADDRINUSE');
-      assert.equal(err.code, 'ERR_LISTEN_FAILED');
+      assert.equal(err.code, 'ERR_LISTEN_ADDRESS_IN_USE');
       assert.equal(err.message, `cannot listen on 127.0.0.1:${port}: EADDRINUSE`);
       return true;
     });

@@ -3,24 +3,34 @@ import assert from 'node:assert/strict';
 import { EventEmitter } from 'node:events';
 import net from 'node:net';
 import { ProxyController } from '../../../supervisor/workers/proxy-controller.js';
-import type { WorkerProcess } from '../../../supervisor/workers/worker-process.js';
+import type { Outcome, ProxyWorker, ProxyWorkerEvents } from '../../../supervisor/workers/proxy-worker.js';
 import { Logger } from '../../../supervisor/logging/logger.js';
 import type { ProxyConfig } from '../../../shared/config/resolved-types.js';
-import type { SupervisorMessage, WorkerMessage } from '../../../shared/ipc/protocol.js';
+import type { CommandMessage, RequestName, RequestParams, RequestResult } from '../../../shared/ipc/protocol.js';
+import { RoutexError, type ErrorPayload } from '../../../shared/errors/routex-error.js';
 import { parseProxy } from '../config/config-fixtures.js';
 import { freePortRange } from '../../helpers/free-ports.js';
 import { tcpRefused } from '../../helpers/client-probes.js';
 
+type Sent = { type: string } & Record<string, unknown>;
+
 /** Stands in for a forked worker: records what it is sent, and the test plays its answers. */
-class FakeWorker extends EventEmitter {
+class FakeWorker extends EventEmitter<ProxyWorkerEvents> implements ProxyWorker {
   static nextPid = 1000;
   readonly pid = FakeWorker.nextPid++;
-  readonly sent: SupervisorMessage[] = [];
+  /** Requests (as `{type, ...params}`, the id left out) and commands, in order. */
+  readonly sent: Sent[] = [];
   /** Listeners it was handed a socket for. */
   readonly handed: string[] = [];
   exited = false;
+  private readonly pending = new Map<RequestName, (outcome: Outcome<RequestName>) => void>();
 
-  send(message: SupervisorMessage, handle?: unknown): void {
+  request<N extends RequestName>(name: N, params: RequestParams<N>, _timeoutMs: number, done: (outcome: Outcome<N>) => void): void {
+    this.sent.push({ type: name, ...params });
+    this.pending.set(name, done as (outcome: Outcome<RequestName>) => void);
+  }
+
+  command(message: CommandMessage, handle?: unknown): void {
     if (message.type === 'listener.handed') {
       assert.ok(handle !== undefined, 'a listener.handed message carries its socket');
       this.handed.push(`${message.listener.protocol} ${message.listener.port}`);
@@ -29,17 +39,28 @@ class FakeWorker extends EventEmitter {
     this.sent.push(message);
   }
 
-  reply(message: WorkerMessage): void {
-    this.emit('message', message);
+  answer<N extends RequestName>(name: N, result: RequestResult<N>): void {
+    this.settle(name, { ok: true, result });
+  }
+
+  fail(name: RequestName, error: ErrorPayload): void {
+    this.settle(name, { ok: false, error: new RoutexError(error.code, error.message) });
   }
 
   exit(code: number | null, signal: NodeJS.Signals | null = null): void {
     this.exited = true;
+    for (const name of [...this.pending.keys()]) this.settle(name, { ok: false, error: new RoutexError('ERR_IPC_NO_WORKER') });
     this.emit('exit', code, signal);
   }
 
   kill(): void {
     if (!this.exited) this.exit(null, 'SIGKILL');
+  }
+
+  private settle(name: RequestName, outcome: Outcome<RequestName>): void {
+    const done = this.pending.get(name);
+    this.pending.delete(name);
+    done?.(outcome);
   }
 }
 
@@ -70,10 +91,10 @@ function setup() {
   const controller = new ProxyController('/tmp/mc.yaml', logger, () => {
     const worker = new FakeWorker();
     workers.push(worker);
-    return worker as unknown as WorkerProcess;
+    return worker;
   });
   controllers.push(controller);
-  const ready = (w: FakeWorker, port = PORT) => w.reply({ type: 'worker.ready', listeners: [{ ip: '127.0.0.1', port, protocol: 'tcp' }], listenErrors: [] });
+  const ready = (w: FakeWorker, port = PORT) => w.answer('proxy.start', { listeners: [{ ip: '127.0.0.1', port, protocol: 'tcp' }], listenErrors: [] });
   return { controller, workers, ready };
 }
 
@@ -84,7 +105,7 @@ test('a started worker gets the resolved config, and the proxy runs once it repo
   assert.equal(workers[0]!.sent[0]!.type, 'proxy.start');
   ready(workers[0]!);
   assert.equal(controller.state, 'running');
-  assert.equal(controller.runningWorker, workers[0] as unknown as WorkerProcess);
+  assert.equal(controller.runningWorker, workers[0]);
 });
 
 test('a change with the same listeners is applied in place; the same config again changes nothing', async () => {
@@ -93,7 +114,7 @@ test('a change with the same listeners is applied in place; the same config agai
   ready(workers[0]!);
   const applying = controller.apply(config({ timeouts: { client_read: '10s' } }));
   assert.equal(workers[0]!.sent.at(-1)!.type, 'proxy.reconfigure');
-  workers[0]!.reply({ type: 'worker.reconfigured' });
+  workers[0]!.answer('proxy.reconfigure', {});
   assert.equal(await applying, 'reconfigured');
   assert.equal(workers.length, 1);
   assert.equal(await controller.apply(config({ timeouts: { client_read: '10s' } })), 'unchanged');
@@ -112,14 +133,14 @@ test('a listener change starts the successor on the held sockets first, then dra
   ready(workers[1]!);
   await new Promise((resolve) => setImmediate(resolve));
   assert.deepEqual(workers[0]!.sent.at(-1), { type: 'proxy.drain', timeoutMs: 7000, handover: true });
-  workers[0]!.reply({ type: 'worker.listeners-closed', udpSessions: [] });
+  workers[0]!.answer('proxy.drain', { udpSessions: [] });
   assert.equal(await applying, 'restarted');
   assert.deepEqual(workers[1]!.sent.at(-1), { type: 'udp.sessions-handed-over', sessions: [] });
   workers[0]!.exit(0);
   assert.equal(controller.state, 'running', 'the drained predecessor exiting is not a crash');
   assert.equal(controller.restarts, 0);
   const stopping = controller.stop('now');
-  workers[1]!.reply({ type: 'worker.listeners-closed', udpSessions: [] });
+  workers[1]!.answer('proxy.drain', { udpSessions: [] });
   await stopping;
   assert.equal(controller.sockets.size, 0, 'stop closes the held sockets');
   workers[1]!.exit(0);
@@ -134,12 +155,12 @@ test('a port the new config drops is closed once the old worker stopped serving;
   ready(workers[1]!);
   await new Promise((resolve) => setImmediate(resolve));
   assert.equal(controller.sockets.size, 2, 'both ports held while the old worker may still serve them');
-  workers[0]!.reply({ type: 'worker.listeners-closed', udpSessions: [] });
+  workers[0]!.answer('proxy.drain', { udpSessions: [] });
   await applying;
   assert.equal(controller.sockets.size, 1);
   assert.deepEqual(controller.sockets.socketsFor(config().listeners).map((s) => s.socket.port), [PORT]);
   const stopping = controller.stop('now');
-  workers[1]!.reply({ type: 'worker.listeners-closed', udpSessions: [] });
+  workers[1]!.answer('proxy.drain', { udpSessions: [] });
   await stopping;
   workers[0]!.exit(0);
   workers[1]!.exit(0);
@@ -157,7 +178,7 @@ test('a port taken by another process is reported; the other ports are handed to
   ready(workers[0]!);
   assert.equal(controller.state, 'running');
   const stopping = controller.stop('now');
-  workers[0]!.reply({ type: 'worker.listeners-closed', udpSessions: [] });
+  workers[0]!.answer('proxy.drain', { udpSessions: [] });
   await stopping;
   workers[0]!.exit(0);
 });
@@ -201,7 +222,7 @@ test('a crash is restarted after the backoff; a failed start is retried too', as
   await new Promise((resolve) => setTimeout(resolve, 600));
   assert.equal(workers.length, 2, 'restarted after 0.5 s');
   assert.equal(controller.restarts, 1);
-  workers[1]!.reply({ type: 'worker.failed', error: { code: 'ERR_LISTEN_FAILED', message: `cannot listen on 127.0.0.1:${PORT}: EADDRINUSE` } });
+  workers[1]!.fail('proxy.start', { code: 'ERR_LISTEN_FAILED', message: `cannot listen on 127.0.0.1:${PORT}: EADDRINUSE` });
   assert.equal(controller.state, 'failed');
   workers[1]!.exit(1);
   assert.equal(controller.state, 'failed', 'a failed start stays failed while it waits to retry');
@@ -220,7 +241,7 @@ test('stop drains, resolves once the ports are free, and never restarts the work
   const stopping = controller.stop('drain');
   assert.equal(controller.state, 'stopping');
   assert.deepEqual(workers[0]!.sent.at(-1), { type: 'proxy.drain', timeoutMs: 30_000, handover: false });
-  workers[0]!.reply({ type: 'worker.listeners-closed', udpSessions: [] });
+  workers[0]!.answer('proxy.drain', { udpSessions: [] });
   await stopping;
   workers[0]!.exit(0);
   await controller.allExited();
@@ -238,7 +259,7 @@ test('a suspension reaches the running worker, and a restarted worker starts sus
   assert.deepEqual(workers[0]!.sent.at(-1), { type: 'proxy.suspend', reason: 'daily limit reached' });
   workers[0]!.exit(null, 'SIGKILL');
   await new Promise((resolve) => setTimeout(resolve, 600));
-  const start = workers[1]!.sent[0] as Extract<SupervisorMessage, { type: 'proxy.start' }>;
+  const start = workers[1]!.sent[0]!;
   assert.equal(start.suspendedReason, 'daily limit reached');
   const stopping = controller.stop('now');
   workers[1]!.exit(0);
