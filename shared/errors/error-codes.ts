@@ -51,7 +51,7 @@ export const ERROR_CODES = {
   ERR_CLI_USAGE: { message: 'The command line is wrong; routex --help lists the commands and flags.' },
   // Workers: shown in a proxy's last_error
   ERR_LISTEN_ADDRESS_IN_USE: { message: 'A listener\'s ip:port is taken by another process (EADDRINUSE).' },
-  ERR_LISTEN_PERMISSION_DENIED: { message: 'A listener\'s port needs a privilege the worker lacks (EACCES: ports below 1024 need CAP_NET_BIND_SERVICE).' },
+  ERR_LISTEN_PERMISSION_DENIED: { message: 'A listener\'s port needs a privilege RouteX lacks (EACCES: ports below 1024 need CAP_NET_BIND_SERVICE).' },
   ERR_LISTEN_ADDRESS_NOT_AVAILABLE: { message: 'A listener\'s IP is not an address of this host (EADDRNOTAVAIL).' },
   ERR_LISTEN_FAILED: { message: 'A listener could not be opened for another reason; the message has the system error.' },
   ERR_WORKER_START_FAILED: { message: 'The worker could not start its proxy; the message says why.' },
