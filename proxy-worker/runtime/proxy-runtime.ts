@@ -190,12 +190,12 @@ export class ProxyRuntime implements RelayHost, UdpSessionHost, FirstBytesHost, 
   }
 
   /**
-   * Lets live TCP connections and handed-over UDP sessions finish for up to `timeoutMs`, then
-   * closes what is left. Resolves with how many connections had to be closed by the timeout.
+   * Lets live TCP connections (those still in their first-bytes stage too: they are bounded by
+   * its timeout) and handed-over UDP sessions finish for up to `timeoutMs`, then closes what is
+   * left. Resolves with how many connections had to be closed by the timeout.
    */
   async drain(timeoutMs: number): Promise<number> {
     if (!this.draining) this.stopServing(false);
-    for (const reader of [...this.pending]) reader.destroy();
     if (!this.idle() && timeoutMs > 0) {
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, timeoutMs);
@@ -206,7 +206,8 @@ export class ProxyRuntime implements RelayHost, UdpSessionHost, FirstBytesHost, 
       });
     }
     this.health.stop();
-    const leftOver = this.relays.size;
+    const leftOver = this.relays.size + this.pending.size;
+    for (const reader of [...this.pending]) reader.destroy();
     for (const relay of [...this.relays.values()]) relay.destroy('drain timeout');
     this.closeListeners();
     this.sweeper.stop();
@@ -214,8 +215,9 @@ export class ProxyRuntime implements RelayHost, UdpSessionHost, FirstBytesHost, 
     return leftOver;
   }
 
+  /** Nothing left to drain: no relay, no session, no connection still in its first-bytes stage. */
   private idle(): boolean {
-    return this.relays.size === 0 && this.sessions.size === 0;
+    return this.relays.size === 0 && this.sessions.size === 0 && this.pending.size === 0;
   }
 
   listConnections(): ConnectionInfo[] {
@@ -318,6 +320,8 @@ export class ProxyRuntime implements RelayHost, UdpSessionHost, FirstBytesHost, 
 
   firstBytesSettled(reader: FirstBytesReader): void {
     this.pending.delete(reader);
+    // A reader that passed becomes a relay right after this call: look once it has.
+    if (this.draining) queueMicrotask(() => this.idle() && this.onIdle?.());
   }
 
   /** Closes every live connection, session and pending connection of the clients `target` covers. */

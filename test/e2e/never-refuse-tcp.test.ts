@@ -15,6 +15,7 @@ import { tcpRefused } from '../helpers/client-probes.js';
 import { ConnectLoop, type ConnectLoopResult } from '../helpers/connect-loop.js';
 import { isAlive } from '../helpers/processes.js';
 import { waitFor } from '../helpers/wait-for.js';
+import { javaHandshake } from '../helpers/game-packets.js';
 
 const DRAIN = 'connection_draining:\n  enabled: true\n  timeout: 10s\n';
 
@@ -202,4 +203,35 @@ test('network.listen_backlog is the listening socket\'s backlog; a change restar
   await sup.waitForProxy('p', 'a new worker', (p) => p.state === 'running' && p.pid !== first.pid);
   await waitFor('the new backlog', () => backlogOf(port) === 99);
   assert.equal((await tcpRoundTrip(port, 'x;', 2)).toString(), 'x;');
+});
+
+/** Pids of the processes owning an established TCP connection whose local port is `port`. */
+function ownersOfConnectionsOn(port: number): number[] {
+  const out = spawnSync('ss', ['-tnpH', 'state', 'established', `sport = :${port}`], { encoding: 'utf8' }).stdout;
+  return [...out.matchAll(/pid=(\d+)/g)].map((m) => Number(m[1]));
+}
+
+test('a restart lets a connection still in its first-bytes stage (L7 inspection) finish in the old worker', { skip: missingTool('ss', 'iproute2') }, async (t) => {
+  const backend = await startTcpBackend();
+  t.after(() => backend.close());
+  const port = await freePort();
+  const inspect = 'l7_protection:\n  enabled: true\n  payload_inspection:\n    enabled: true\n    mode: "minecraft-java"\n' + DRAIN;
+  const sup = await SupervisorProcess.start({
+    proxies: { 'p.yaml': proxyYaml({ name: 'p', originPorts: [port], destPorts: [backend.port], extra: inspect }) },
+    waitForRunning: ['p'],
+  });
+  t.after(() => sup.stop());
+  const first = await sup.proxy('p');
+  const client = await TcpClient.connect(port);
+  t.after(() => client.destroy());
+  await waitFor('the old worker to hold the accepted connection', () => ownersOfConnectionsOn(port).includes(first.pid));
+  const restart = await sup.api('POST', '/api/proxies/p/restart', { key: ADMIN_KEY });
+  assert.equal(restart.status, 200, restart.text);
+  await sup.waitForProxy('p', 'a new worker', (p) => p.state === 'running' && p.pid !== first.pid);
+  const handshake = javaHandshake({ nextState: 1 });
+  client.write(handshake);
+  const echoed = await client.waitForBytes(handshake.length);
+  assert.deepEqual(echoed, handshake, 'the handshake passed inspection in the draining worker and was relayed');
+  client.end();
+  await client.waitClosed();
 });
