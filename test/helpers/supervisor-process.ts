@@ -37,15 +37,22 @@ export interface SupervisorOptions {
    * this test reads), JOURNAL_STREAM naming that stream's device:inode. `logs` strips the "<N>".
    */
   journal?: boolean;
+  /**
+   * A command prefix the supervisor runs under, e.g. `lab.command('srv')` to run it inside a
+   * network namespace (test/helpers/netns.ts), optionally followed by `setpriv ...`.
+   */
+  command?: string[];
+  /** Where the API binds and the test reaches it (default 127.0.0.1), e.g. a namespace's address. */
+  apiHost?: string;
 }
 
 /** `sh` finds the device:inode of its own stdout (the test's pipe) and hands it over as JOURNAL_STREAM. */
 const JOURNAL_LAUNCHER = 'exec 2>&1; JOURNAL_STREAM=$(stat -L -c %d:%i /proc/$$/fd/1); export JOURNAL_STREAM; exec "$@"';
 
-function httpsStatus(port: number, urlPath: string): Promise<number> {
+function httpsStatus(host: string, port: number, urlPath: string): Promise<number> {
   return new Promise((resolve, reject) => {
     https
-      .get({ host: '127.0.0.1', port, path: urlPath, rejectUnauthorized: false }, (res) => {
+      .get({ host, port, path: urlPath, rejectUnauthorized: false }, (res) => {
         res.resume();
         resolve(res.statusCode ?? 0);
       })
@@ -60,10 +67,10 @@ export interface ApiResponse<T = any> {
   headers: Headers;
 }
 
-function defaultGlobalYaml(apiPort: number, extra = ''): string {
+function defaultGlobalYaml(apiPort: number, extra = '', apiHost = '127.0.0.1'): string {
   return `api:
   enabled: true
-  bind: "127.0.0.1:${apiPort}"
+  bind: "${apiHost}:${apiPort}"
   api_keys:
     - key: "${ADMIN_KEY}"
       label: "admin"
@@ -103,6 +110,7 @@ export class SupervisorProcess {
     readonly proxiesDir: string,
     readonly apiPort: number,
     readonly child: ChildProcess,
+    private readonly launch: Pick<SupervisorOptions, 'command' | 'apiHost'> = {},
   ) {
     let pending = '';
     child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
@@ -129,24 +137,24 @@ export class SupervisorProcess {
     const globalFile = path.join(dir, 'global.yaml');
     if (options.dir === undefined) {
       mkdirSync(proxiesDir);
-      const globalText = options.globalYaml?.replaceAll('{{API_PORT}}', String(apiPort)) ?? defaultGlobalYaml(apiPort, options.globalExtra);
+      const globalText = options.globalYaml?.replaceAll('{{API_PORT}}', String(apiPort)) ?? defaultGlobalYaml(apiPort, options.globalExtra, options.apiHost);
       writeFileSync(globalFile, globalText);
       for (const [file, yaml] of Object.entries(options.proxies ?? {})) writeFileSync(path.join(proxiesDir, file), yaml);
     }
     const env = { ...process.env, ...options.env };
     if (options.env?.['NOTIFY_SOCKET'] === undefined) delete env['NOTIFY_SOCKET'];
-    const command = [process.execPath, CLI, '--config', globalFile, '--proxies', proxiesDir];
+    const command = [...(options.command ?? []), process.execPath, CLI, '--config', globalFile, '--proxies', proxiesDir];
     if (options.journal) command.unshift('/bin/sh', '-c', JOURNAL_LAUNCHER, 'sh');
     const child = spawn(command[0]!, command.slice(1), {
       cwd: dir,
       env,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    const supervisor = new SupervisorProcess(dir, globalFile, proxiesDir, apiPort, child);
+    const supervisor = new SupervisorProcess(dir, globalFile, proxiesDir, apiPort, child, { command: options.command, apiHost: options.apiHost });
     try {
       await waitFor('the API to answer /api/health', async () => {
         if (supervisor.exitCode !== null) throw new Error(`supervisor exited with ${supervisor.exitCode}: ${supervisor.stderr}`);
-        const status = options.https ? await httpsStatus(apiPort, '/api/health') : (await supervisor.api('GET', '/api/health')).status;
+        const status = options.https ? await httpsStatus(options.apiHost ?? '127.0.0.1', apiPort, '/api/health') : (await supervisor.api('GET', '/api/health')).status;
         return status === 200;
       }, { timeoutMs: 15_000 });
       for (const name of options.waitForRunning ?? []) await supervisor.waitForState(name, 'running');
@@ -155,6 +163,12 @@ export class SupervisorProcess {
       throw new Error(`${(error as Error).message}\nstderr: ${supervisor.stderr}\nlog:\n${supervisor.logLines.slice(-30).join('\n')}`);
     }
     return supervisor;
+  }
+
+  /** host:port of the API, IPv6 in brackets. */
+  get apiAddress(): string {
+    const host = this.launch.apiHost ?? '127.0.0.1';
+    return `${host.includes(':') ? `[${host}]` : host}:${this.apiPort}`;
   }
 
   get pid(): number {
@@ -183,7 +197,7 @@ export class SupervisorProcess {
       body = JSON.stringify(options.body);
       headers['content-type'] = 'application/json';
     }
-    const response = await fetch(`http://127.0.0.1:${this.apiPort}${urlPath}`, { method, headers, body, signal: AbortSignal.timeout(10_000) });
+    const response = await fetch(`http://${this.apiAddress}${urlPath}`, { method, headers, body, signal: AbortSignal.timeout(10_000) });
     const text = await response.text();
     let parsed: unknown = text;
     try {
@@ -258,12 +272,13 @@ export class SupervisorProcess {
   }
 
   /**
-   * Stops this supervisor and starts a new one on the same files and API port, as an operator's
-   * restart would. The folder then belongs to the new supervisor (its `stop` removes it).
+   * Stops this supervisor (SIGTERM, or `signal`: SIGKILL plays a crash) and starts a new one on the
+   * same files and API port, as an operator's restart would. The folder then belongs to the new
+   * supervisor (its `stop` removes it).
    */
-  async restart(options: Pick<SupervisorOptions, 'waitForRunning'> = {}): Promise<SupervisorProcess> {
+  async restart(options: Pick<SupervisorOptions, 'waitForRunning'> & { signal?: NodeJS.Signals } = {}): Promise<SupervisorProcess> {
     this.handedOver = true;
-    await this.stop();
-    return SupervisorProcess.start({ ...options, dir: this.dir, apiPort: this.apiPort });
+    await this.stop(options.signal);
+    return SupervisorProcess.start({ ...this.launch, waitForRunning: options.waitForRunning, dir: this.dir, apiPort: this.apiPort });
   }
 }
