@@ -16,6 +16,8 @@ import { StateStore } from './store/state-store.js';
 import { SupervisorEvents } from './events/supervisor-events.js';
 import { assertSafeApiExposure } from './api/api-exposure.js';
 import { L7Service } from './bans/l7-service.js';
+import { FirewallManager } from './firewall/firewall-manager.js';
+import type { ProxyRuleInput } from './firewall/rule-builder.js';
 
 export interface SupervisorPaths {
   globalFile: string;
@@ -39,10 +41,12 @@ export class Supervisor {
   /** The API keys; a SIGHUP that changes `api.api_keys` swaps them in place. */
   private readonly keyring: ApiKeyring;
   readonly l7: L7Service;
+  readonly firewall: FirewallManager;
   private watcher: ProxyWatcher;
   private api: ApiServer | null = null;
   private queue: Promise<unknown> = Promise.resolve();
   private shuttingDown = false;
+  private firewallStarted = false;
 
   constructor(
     private readonly paths: SupervisorPaths,
@@ -57,6 +61,7 @@ export class Supervisor {
     const proxies = () => this.fleet.list();
     this.bandwidth = new BandwidthManager({ list: proxies }, this.store.bandwidth, () => this.global.timezone, logger.child({ component: 'bandwidth' }), clock);
     this.metrics = new MetricsService(proxies, this.store.metrics, this.bandwidth, () => this.global.metrics, logger.child({ component: 'metrics' }), clock, () => this.l7.banList.size);
+    this.firewall = new FirewallManager(global.iptables, logger.child({ component: 'firewall' }));
     this.watcher = new ProxyWatcher(paths.proxiesDir, () => void this.reload('file change'));
   }
 
@@ -98,6 +103,7 @@ export class Supervisor {
     await this.watcher.close();
     await this.queue;
     await this.fleet.stopAll();
+    await this.firewall.stop().catch(() => undefined);
     await this.api?.close();
     // The workers' last counter reports are in: count them, write the last sample, close the file.
     this.bandwidth.stop();
@@ -118,6 +124,7 @@ export class Supervisor {
     }
     const report = await this.fleet.reconcile(files, this.global);
     this.metrics.reloadErrors.recordProxyFiles(files, report.invalid);
+    await this.syncFirewall().catch(() => undefined);
     // Quotas of proxies just started or reconfigured apply before their workers listen.
     this.bandwidth.enforceAll();
     const changed = report.started.length + report.reconfigured.length + report.restarted.length + report.stopped.length;
@@ -125,6 +132,26 @@ export class Supervisor {
       this.logger.info('config reloaded', { reason, started: report.started, reconfigured: report.reconfigured, restarted: report.restarted, stopped: report.stopped, invalid: report.invalid.map((i) => i.file) });
     }
     return report;
+  }
+
+  /** Proxies whose kernel rules should be in place: configured, enabled and not stopped. */
+  firewallProxies(): ProxyRuleInput[] {
+    const inactive = new Set(['disabled', 'stopped', 'stopping', 'invalid']);
+    return this.fleet.list().flatMap((c) => (c.config !== null && c.config.enabled && !inactive.has(c.state) ? [c.config] : []));
+  }
+
+  /** Every proxy that has a file now (running or not): rules of any other name are orphans. */
+  knownProxyNames(): string[] {
+    return this.fleet.list().flatMap((c) => (c.name === undefined ? [] : [c.name]));
+  }
+
+  private syncFirewall(): Promise<void> {
+    const proxies = this.firewallProxies();
+    if (!this.firewallStarted) {
+      this.firewallStarted = true;
+      return this.firewall.start(proxies, this.knownProxyNames());
+    }
+    return this.firewall.reconfigure(this.global.iptables, proxies);
   }
 
   private reloadGlobal(): void {
@@ -177,6 +204,9 @@ export class Supervisor {
       l7: this.l7,
       globalFile: () => this.paths.globalFile,
       reloadGlobal: () => this.reload('api', true),
+      firewall: this.firewall,
+      firewallProxies: () => this.firewallProxies(),
+      knownProxyNames: () => this.knownProxyNames(),
     };
   }
 }

@@ -6,6 +6,8 @@ import type { BandwidthManager } from '../bandwidth/bandwidth-manager.js';
 import type { MetricsService } from '../metrics/metrics-service.js';
 import type { SupervisorEvents } from '../events/supervisor-events.js';
 import type { L7Service } from '../bans/l7-service.js';
+import type { FirewallManager } from '../firewall/firewall-manager.js';
+import type { ProxyRuleInput } from '../firewall/rule-builder.js';
 
 /** What route modules may use. Each concern's routes live in their own file under routes/. */
 export interface ApiContext {
@@ -30,4 +32,10 @@ export interface ApiContext {
   globalFile(): string;
   /** Re-reads global.yaml, then the proxies folder, and applies what changed (as SIGHUP does). */
   reloadGlobal(): Promise<ReconcileReport>;
+  /** Kernel rules: rate limits, bans, fragments. */
+  readonly firewall: FirewallManager;
+  /** The proxies whose kernel rules should be in place now. */
+  firewallProxies(): ProxyRuleInput[];
+  /** Every proxy name that has a file: rules of any other name are orphans. */
+  knownProxyNames(): string[];
 }

@@ -16,6 +16,7 @@ import { connectionRoutes } from './routes/connection-routes.js';
 import { historyRoutes } from './routes/history-routes.js';
 import { metricsRoutes } from './routes/metrics-routes.js';
 import { healthRoutes } from './routes/health-routes.js';
+import { iptablesRoutes } from './routes/iptables-routes.js';
 import { openApiRoutes } from './routes/openapi-routes.js';
 import { proxyLifecycleRoutes } from './routes/proxy-lifecycle-routes.js';
 import { proxyRoutes } from './routes/proxy-routes.js';
@@ -47,6 +48,7 @@ export function registerRoutes(ctx: ApiContext): RouteRegistry {
   aclRoutes(routes, ctx, new AclFileService(ctx));
   eventRoutes(routes, ctx);
   l7Routes(routes, ctx);
+  iptablesRoutes(routes, ctx);
   openApiRoutes(routes);
   return routes;
 }

@@ -84,6 +84,7 @@ export async function contractFixtures({ sup, backendPort, freePort }: FixtureWo
     ...metricsFixtures(),
     ...aclFixtures(),
     ...l7Fixtures(),
+    ...iptablesFixtures(),
   ];
 }
 
@@ -95,6 +96,25 @@ function l7Fixtures(): Fixture[] {
     { operation: 'POST /api/l7/banned/{ip}', method: 'POST', order: 30, expect: 200, path: async () => '/api/l7/banned/192.0.2.77?duration=10m', check: (b) => assert.equal(b.ban.ip, '192.0.2.77') },
     { operation: 'GET /api/l7/banned', method: 'GET', order: 31, expect: 200, path: async () => '/api/l7/banned', check: (b) => assert.equal(b[0].ip, '192.0.2.77') },
     { operation: 'DELETE /api/l7/banned/{ip}', method: 'DELETE', order: 32, expect: 200, path: async () => '/api/l7/banned/192.0.2.77' },
+  ];
+}
+
+/** iptables is off in the contract world: reads answer, kernel changes are refused with 409. */
+function iptablesFixtures(): Fixture[] {
+  return [
+    read('GET /api/iptables/rules', '/api/iptables/rules', (b) => assert.deepEqual([b.enabled, b.active, b.proxies.length], [false, false, 2])),
+    read('GET /api/proxies/{name}/ratelimits', '/api/proxies/alpha/ratelimits', (b) => assert.equal(b.iptables.state, 'disabled')),
+    {
+      operation: 'POST /api/iptables/validate',
+      method: 'POST',
+      order: 1,
+      expect: 200,
+      path: async () => '/api/iptables/validate?proxy=alpha',
+      request: async () => ({ body: { tcp_syn_rate_per_ip: 10 } }),
+      check: (b) => assert.match(b.rules.ipv4[0], /--syn -m hashlimit --hashlimit-above 10\/sec/),
+    },
+    { operation: 'POST /api/iptables/flush/{name}', method: 'POST', order: 1, expect: 409, path: async () => '/api/iptables/flush/alpha' },
+    { operation: 'POST /api/iptables/orphan-sweep', method: 'POST', order: 1, expect: 409, path: async () => '/api/iptables/orphan-sweep' },
   ];
 }
 
