@@ -10,7 +10,9 @@ export interface FirewallNaming {
 }
 
 const MAX_CHAIN = 28;
-const MAX_COMMENT = 255;
+/** xt_comment's limit; nftables allows 128 (see NFT_COMMENT_MAX). */
+export const MAX_COMMENT = 255;
+export const NFT_MAX_COMMENT = 128;
 /** Chain suffixes RouteX uses itself: a proxy of that name gets a hashed chain name. */
 const RESERVED_SUFFIXES = new Set(['INPUT', 'PROBE']);
 
@@ -60,10 +62,10 @@ export function hashlimitName(naming: FirewallNaming, proxy: string, kind: RuleK
 }
 
 /** `<comment_prefix>-<proxy>-<kind>-<scope>`; a scope too long for the kernel is cut, ending in "...". */
-export function ruleComment(naming: FirewallNaming, proxy: string, kind: RuleKind | typeof JUMP_KIND, scope: string): string {
+export function ruleComment(naming: FirewallNaming, proxy: string, kind: RuleKind | typeof JUMP_KIND, scope: string, maxLength = MAX_COMMENT): string {
   const head = `${naming.commentPrefix}-${proxy}-${kind}-`;
-  const fits = head.length + scope.length <= MAX_COMMENT;
-  return head + (fits ? scope : `${scope.slice(0, MAX_COMMENT - head.length - 3)}...`);
+  const fits = head.length + scope.length <= maxLength;
+  return head + (fits ? scope : `${scope.slice(0, Math.max(0, maxLength - head.length - 3))}...`);
 }
 
 export interface CommentOwner {

@@ -5,7 +5,7 @@
 // reassembly (-400). Only the first fragment carries the port, so that is the one matched; without
 // it the datagram is never reassembled or delivered, and the kernel discards the rest after
 // ipfrag_time. Pure: builds the `nft -f` input and reads `nft -j list` output.
-import { ruleComment, parseComment, type FirewallNaming } from './firewall-names.js';
+import { NFT_MAX_COMMENT, ruleComment, parseComment, type FirewallNaming } from './firewall-names.js';
 import { portsText } from './port-groups.js';
 import { destinationsFor, type ProxyRuleInput } from './rule-builder.js';
 import type { IpFamily } from './rule-kinds.js';
@@ -31,7 +31,7 @@ const nftPorts = (ports: readonly number[]): string => `{ ${portsText(ports).rep
 /** The rule bodies (after `add rule inet <table> prerouting`) for one proxy; empty when the field is off. */
 export function buildFragmentRules(proxy: ProxyRuleInput, naming: FirewallNaming, families: IpFamily[]): string[] {
   if (!proxy.rateLimits.dropFragmentedPackets) return [];
-  const comment = ruleComment(naming, proxy.name, 'Fragment', portsText(proxy.originPorts));
+  const comment = ruleComment(naming, proxy.name, 'Fragment', portsText(proxy.originPorts), NFT_MAX_COMMENT);
   const protocols = proxy.protocol === 'tcp-udp' ? ['tcp', 'udp'] : [proxy.protocol];
   const rules: string[] = [];
   for (const family of families) {

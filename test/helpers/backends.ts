@@ -50,7 +50,7 @@ export interface UdpBackend {
 }
 
 /** A UDP echo backend; with `tag`, replies are `tag + datagram`. */
-export async function startUdpBackend(options: { tag?: string; port?: number } = {}): Promise<UdpBackend> {
+export async function startUdpBackend(options: { tag?: string; port?: number; host?: string } = {}): Promise<UdpBackend> {
   const socket = dgram.createSocket('udp4');
   const backend = { port: 0, sources: new Set<string>(), received: 0 } as UdpBackend;
   socket.on('message', (message, rinfo) => {
@@ -61,7 +61,7 @@ export async function startUdpBackend(options: { tag?: string; port?: number } =
   });
   await new Promise<void>((resolve, reject) => {
     socket.once('error', reject);
-    socket.bind({ port: options.port ?? 0, address: '127.0.0.1' }, () => resolve());
+    socket.bind({ port: options.port ?? 0, address: options.host ?? '127.0.0.1' }, () => resolve());
   });
   backend.port = socket.address().port;
   backend.close = () => new Promise<void>((resolve) => socket.close(() => resolve()));

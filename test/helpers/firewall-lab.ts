@@ -10,8 +10,8 @@ export interface FirewallSupervisorOptions {
   iptables?: string;
   proxies: Record<string, string>;
   waitForRunning?: string[];
-  /** Runs the supervisor as this user (setpriv, no capabilities) instead of root. */
-  user?: string;
+  /** Runs the supervisor as this uid/gid (setpriv, no capabilities at all) instead of root. */
+  uid?: number;
 }
 
 export function firewallGlobalYaml(apiHost: string, iptables = ''): string {
@@ -40,13 +40,14 @@ logging:
 
 export function startFirewallSupervisor(lab: NetnsLab, netns: string, options: FirewallSupervisorOptions): Promise<SupervisorProcess> {
   const apiHost = lab.ip(netns, 'host');
-  const asUser = options.user === undefined ? [] : ['setpriv', `--reuid=${options.user}`, `--regid=${options.user}`, '--clear-groups', '--inh-caps=-all', '--bounding-set=-all'];
+  const asUser = options.uid === undefined ? [] : ['setpriv', `--reuid=${options.uid}`, `--regid=${options.uid}`, '--clear-groups', '--inh-caps=-all', '--bounding-set=-all'];
   return SupervisorProcess.start({
     command: [...lab.command(netns), ...asUser],
     apiHost,
     globalYaml: firewallGlobalYaml(apiHost, options.iptables),
     proxies: options.proxies,
     waitForRunning: options.waitForRunning,
+    ...(options.uid === undefined ? {} : { owner: options.uid }),
   });
 }
 

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import https from 'node:https';
-import { mkdtempSync, renameSync, rmSync, unlinkSync, writeFileSync, mkdirSync } from 'node:fs';
+import { chownSync, mkdtempSync, renameSync, rmSync, unlinkSync, writeFileSync, mkdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -44,6 +44,8 @@ export interface SupervisorOptions {
   command?: string[];
   /** Where the API binds and the test reaches it (default 127.0.0.1), e.g. a namespace's address. */
   apiHost?: string;
+  /** Hands the temp folder and its files to this uid/gid, for a supervisor run as another user. */
+  owner?: number;
 }
 
 /** `sh` finds the device:inode of its own stdout (the test's pipe) and hands it over as JOURNAL_STREAM. */
@@ -140,6 +142,9 @@ export class SupervisorProcess {
       const globalText = options.globalYaml?.replaceAll('{{API_PORT}}', String(apiPort)) ?? defaultGlobalYaml(apiPort, options.globalExtra, options.apiHost);
       writeFileSync(globalFile, globalText);
       for (const [file, yaml] of Object.entries(options.proxies ?? {})) writeFileSync(path.join(proxiesDir, file), yaml);
+      if (options.owner !== undefined) {
+        for (const entry of [dir, globalFile, proxiesDir, ...Object.keys(options.proxies ?? {}).map((file) => path.join(proxiesDir, file))]) chownSync(entry, options.owner, options.owner);
+      }
     }
     const env = { ...process.env, ...options.env };
     if (options.env?.['NOTIFY_SOCKET'] === undefined) delete env['NOTIFY_SOCKET'];
