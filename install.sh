@@ -188,7 +188,7 @@ detect_os() {
 packages_for() {
   case "$1:$FAMILY" in
     node:*) echo "nodejs npm" ;;
-    firewall:*) echo "iptables" ;;
+    firewall:*) echo "iptables nftables ipset" ;;
     build:debian) echo "python3 make g++" ;;
     build:rhel) echo "python3 make gcc-c++" ;;
     build:arch) echo "python make gcc" ;;
@@ -274,8 +274,8 @@ ensure_system_packages() {
     say "  skip: system packages (staging root)"
     return
   fi
-  if command -v iptables >/dev/null 2>&1; then
-    unchanged "iptables ($(command -v iptables))"
+  if command -v iptables >/dev/null 2>&1 && command -v nft >/dev/null 2>&1 && command -v ipset >/dev/null 2>&1; then
+    unchanged "iptables, nft, ipset ($(command -v iptables))"
   else
     # shellcheck disable=SC2046
     pkg_install $(packages_for firewall)
@@ -760,7 +760,7 @@ Next steps:
   3. Logs:                       $(follow_hint)
   4. API keys: generated in $CONF_DIR/global.yaml (api.api_keys); try
        curl http://127.0.0.1:9000/api/health
-  5. iptables rate limits and the L7 engine are validated but have no effect yet (see README).
+  5. Kernel rate limits and bans: set iptables.enabled: true in $CONF_DIR/global.yaml (see README).
 EOF
 }
 

@@ -47,7 +47,7 @@ test('the unit keeps the settings operations rely on', () => {
   assert.equal(settings.get('CapabilityBoundingSet'), 'CAP_NET_ADMIN CAP_NET_BIND_SERVICE CAP_NET_RAW');
   assert.equal(settings.get('AmbientCapabilities'), 'CAP_NET_ADMIN CAP_NET_BIND_SERVICE CAP_NET_RAW');
   assert.equal(settings.get('ProtectSystem'), 'strict');
-  assert.equal(settings.get('ReadWritePaths'), '/var/lib/routex /etc/routex');
+  assert.equal(settings.get('ReadWritePaths'), '/var/lib/routex /etc/routex -/run/xtables.lock', 'legacy iptables locks /run/xtables.lock');
   assert.equal(settings.get('LimitNOFILE'), '1048576');
   assert.ok(!settings.has('MemoryDenyWriteExecute'), 'V8 needs writable+executable memory');
 });
