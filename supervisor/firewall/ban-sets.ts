@@ -26,8 +26,11 @@ export function banEntry(target: string): { family: IpFamily; entry: string } | 
   const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address)?.[1];
   const family: IpFamily | null = isIPv4(mapped ?? address) ? 4 : isIPv6(address) ? 6 : null;
   if (family === null) return null;
-  if (prefix !== undefined && (!/^\d+$/.test(prefix) || Number(prefix) < 1 || Number(prefix) > (family === 4 ? 32 : 128))) return null;
-  return { family, entry: `${mapped ?? address}${prefix === undefined ? '' : `/${prefix}`}` };
+  if (prefix === undefined) return { family, entry: mapped ?? address };
+  // A mapped address's prefix counts the 96 bits of ::ffff: too.
+  const bits = /^\d+$/.test(prefix) ? Number(prefix) - (mapped === undefined ? 0 : 96) : NaN;
+  if (!(bits >= 1 && bits <= (family === 4 ? 32 : 128))) return null;
+  return { family, entry: `${mapped ?? address}/${bits}` };
 }
 
 /** The `timeout` of an entry: seconds left, or 0 (no timeout) for a permanent or very long ban. */
