@@ -60,8 +60,8 @@ export class Supervisor {
     this.fleet = new ProxyFleet(logger, undefined, this.events, this.l7);
     const proxies = () => this.fleet.list();
     this.bandwidth = new BandwidthManager({ list: proxies }, this.store.bandwidth, () => this.global.timezone, logger.child({ component: 'bandwidth' }), clock);
-    this.metrics = new MetricsService(proxies, this.store.metrics, this.bandwidth, () => this.global.metrics, logger.child({ component: 'metrics' }), clock, () => this.l7.banList.size);
     this.firewall = new FirewallManager(global.iptables, logger.child({ component: 'firewall' }));
+    this.metrics = new MetricsService(proxies, this.store.metrics, this.bandwidth, () => this.global.metrics, logger.child({ component: 'metrics' }), clock, () => this.l7.banList.size, this.firewall);
     this.watcher = new ProxyWatcher(paths.proxiesDir, () => void this.reload('file change'));
   }
 

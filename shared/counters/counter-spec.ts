@@ -1,15 +1,15 @@
 // What one entry of the counter table (counter-table.ts) says about a value. Everything that
 // reports, sums, stores, renders or documents values reads these entries; nothing else names them.
 
-export const COUNTER_SCOPES = ['supervisor', 'proxy', 'upstream', 'bandwidth'] as const;
-/** Which thing a value describes: the whole supervisor, one proxy, one upstream, one quota period. */
+export const COUNTER_SCOPES = ['supervisor', 'proxy', 'upstream', 'bandwidth', 'iptables'] as const;
+/** Which thing a value describes: the whole supervisor, one proxy, one upstream, one quota period, one kind of a proxy's kernel rules. */
 export type CounterScope = (typeof COUNTER_SCOPES)[number];
 
 export const COUNTER_KINDS = ['counter', 'gauge'] as const;
 /** `counter` only grows (workers report deltas); `gauge` is a level that goes up and down. */
 export type CounterKind = (typeof COUNTER_KINDS)[number];
 
-export const COUNTER_UNITS = ['connections', 'sessions', 'datagrams', 'bytes', 'events', 'proxies', 'upstreams', 'files', 'addresses', 'restarts', 'flag'] as const;
+export const COUNTER_UNITS = ['connections', 'sessions', 'datagrams', 'packets', 'bytes', 'events', 'proxies', 'upstreams', 'files', 'addresses', 'restarts', 'flag'] as const;
 /** `flag` values are 0/1 in metrics and SQLite, booleans in the API. */
 export type CounterUnit = (typeof COUNTER_UNITS)[number];
 
@@ -29,7 +29,7 @@ export interface CounterSpec {
   unit: CounterUnit;
   /** JSON, Influx and CSV key, API field and SQLite column: the entry's name in snake_case. */
   key: string;
-  /** `routex_<key>` (`routex_upstream_…`, `routex_bandwidth_…`), counters ending in `_total`. */
+  /** `routex_<key>` (`routex_upstream_…`, `routex_bandwidth_…`, `routex_iptables_…`), counters ending in `_total`. */
   prometheus: string;
   /** One sentence for Prometheus HELP, the OpenAPI schemas and the README. */
   help: string;

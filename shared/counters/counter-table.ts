@@ -177,4 +177,22 @@ export const COUNTER_TABLE = {
     },
     limitBytes: { kind: 'gauge', unit: 'bytes', key: 'limit_bytes', prometheus: 'routex_bandwidth_limit_bytes', source: 'supervisor', help: 'The quota for the period in bytes; 0 = unlimited.' },
   },
+  iptables: {
+    droppedPackets: {
+      kind: 'counter',
+      unit: 'packets',
+      key: 'dropped_packets',
+      prometheus: 'routex_iptables_dropped_packets_total',
+      source: 'supervisor',
+      help: "Packets to the proxy's ports dropped in the kernel by its rules of this kind (read from the rules' own counters; fragments from nftables).",
+    },
+    droppedBytes: {
+      kind: 'counter',
+      unit: 'bytes',
+      key: 'dropped_bytes',
+      prometheus: 'routex_iptables_dropped_bytes_total',
+      source: 'supervisor',
+      help: "Bytes of the packets counted in routex_iptables_dropped_packets_total.",
+    },
+  },
 } as const satisfies CounterTable;

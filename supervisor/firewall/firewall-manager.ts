@@ -5,18 +5,19 @@ import { isDeepStrictEqual } from 'node:util';
 import type { IptablesConfig } from '../../shared/config/resolved-types.js';
 import type { Logger } from '../logging/logger.js';
 import { BanSets, type KernelBan } from './ban-sets.js';
-import { probeFamily } from './capability-probe.js';
 import { runCommand, type RunCommand } from './command-runner.js';
-import { FragmentTable } from './fragment-table.js';
+import { DropLedger } from './drop-ledger.js';
 import { familiesOf, namingOf, planFor, planProblem, type FirewallPlan, type HostAbilities } from './firewall-plan.js';
-import { proxyChain, type FirewallNaming } from './firewall-names.js';
-import { IptablesFamily } from './iptables-family.js';
-import { kernelRules, type KernelRule } from './kernel-view.js';
-import { entryToTopBatch, footprintOf, isEmptyBatch, removeAllBatch, replaceBatch } from './restore-batch.js';
-import type { ProxyRuleInput } from './rule-builder.js';
-import { MATCH_MODULES, type IpFamily } from './rule-kinds.js';
-import type { SavedTable } from './save-parser.js';
+import type { FirewallNaming } from './firewall-names.js';
 import { FirewallStatusBook, type ProxyFirewallStatus } from './firewall-status.js';
+import { FragmentTable } from './fragment-table.js';
+import { probeHost } from './host-probe.js';
+import type { IptablesFamily } from './iptables-family.js';
+import { kernelRules, type DropCount, type KernelRule } from './kernel-view.js';
+import { entryToTopBatch } from './restore-batch.js';
+import type { ProxyRuleInput } from './rule-builder.js';
+import type { IpFamily } from './rule-kinds.js';
+import { RuleWriter } from './rule-writer.js';
 
 /** The ban list the kernel mirrors: what is banned now, and each change as it happens. */
 export interface BanFeed {
@@ -24,16 +25,20 @@ export interface BanFeed {
   subscribe(listener: (change: { type: 'ban'; ban: KernelBan } | { type: 'unban'; target: string }) => void): () => void;
 }
 
+const NO_HOST: HostAbilities = { families: new Map(), nftProblem: null, banSets: new Map() };
+
 export class FirewallManager {
   private names: FirewallNaming;
   private tables: IptablesFamily[] = [];
   private fragments: FragmentTable;
-  private bans: BanSets | null = null;
-  private host: HostAbilities = { families: new Map(), nftProblem: null, banSets: new Map() };
+  private writer: RuleWriter;
+  private bans: BanSets;
+  private host: HostAbilities = NO_HOST;
   /** Why no proxy gets kernel rules (iptables off, not root, no binary); null when they can. */
   private problem: string | null = 'not started';
   private banProblem: string | null = 'not started';
   private readonly book = new FirewallStatusBook();
+  private readonly ledger = new DropLedger();
   private queue: Promise<unknown> = Promise.resolve();
   private unsubscribeBans: (() => void) | null = null;
 
@@ -44,7 +49,9 @@ export class FirewallManager {
     private readonly banFeed: BanFeed | null = null,
   ) {
     this.names = namingOf(config);
-    this.fragments = new FragmentTable(run, this.naming);
+    this.fragments = new FragmentTable(run, this.names);
+    this.bans = new BanSets(run, this.names, familiesOf(config));
+    this.writer = new RuleWriter([], null, this.names, this.ledger);
   }
 
   /**
@@ -72,17 +79,15 @@ export class FirewallManager {
       await this.teardown();
       this.config = next;
       this.names = namingOf(next);
-      this.fragments = new FragmentTable(this.run, this.naming);
+      this.fragments = new FragmentTable(this.run, this.names);
+      this.bans = new BanSets(this.run, this.names, familiesOf(next));
       this.book.clear();
       await this.prepare();
       await this.syncNow(proxies);
     });
   }
 
-  /**
-   * Removes one proxy's rules and, when it runs (`proxy` given), creates them again
-   * (POST /api/iptables/flush/{proxy}).
-   */
+  /** Removes one proxy's rules and, when it runs (`proxy` given), creates them again (POST /api/iptables/flush/{proxy}). */
   flush(name: string, proxy: ProxyRuleInput | undefined): Promise<ProxyFirewallStatus> {
     return this.enqueue(async () => {
       await this.remove(name);
@@ -115,10 +120,6 @@ export class FirewallManager {
     return this.book.get(proxy, { state, reason: this.problem ?? 'the proxy is not running', rules: 0, updatedAt: null });
   }
 
-  get settings(): IptablesConfig {
-    return this.config;
-  }
-
   get naming(): FirewallNaming {
     return this.names;
   }
@@ -136,12 +137,10 @@ export class FirewallManager {
     return [...this.host.families.keys()];
   }
 
-  /**
-   * The rules `proxy` would get here, and why they could not be installed (null: they could).
-   * Without a usable iptables, the rules are still built as the config asks.
-   */
+  /** The rules `proxy` would get here, and why they could not be installed (null: they could). */
   preview(proxy: ProxyRuleInput): { plan: FirewallPlan; problem: string | null } {
-    const assumed: HostAbilities = { families: new Map(familiesOf(this.config).map((f) => [f, { unusable: null, missingModules: new Map() }])), nftProblem: null, banSets: new Map() };
+    // Without a usable iptables, the rules are still built as the config asks.
+    const assumed: HostAbilities = { ...NO_HOST, families: new Map(familiesOf(this.config).map((f) => [f, { unusable: null, missingModules: new Map() }])) };
     const host = this.problem === null ? this.host : assumed;
     const plan = planFor(proxy, this.config, host);
     return { plan, problem: this.problem ?? planProblem(plan, host) };
@@ -150,18 +149,27 @@ export class FirewallManager {
   /** RouteX's rules from the kernel, per proxy, with their counters. */
   async kernelRules(): Promise<Map<string, KernelRule[]>> {
     if (this.problem !== null) return new Map();
-    const tables = await this.scanAll();
+    const tables = new Map(await Promise.all(this.tables.map(async (t) => [t.family, await t.scan()] as const)));
     const fragments = this.host.nftProblem === null ? await this.fragments.scan().catch(() => []) : [];
-    return kernelRules(this.naming, tables, fragments);
+    return kernelRules(this.names, tables, fragments);
+  }
+
+  /** Reads the kernel's counters for `drops` (before a metrics reading). */
+  async refreshDrops(): Promise<void> {
+    if (this.problem === null) this.ledger.observe(await this.kernelRules(), new Set(this.book.names()));
+  }
+
+  /** What the kernel dropped for `proxy` per rule kind since the supervisor started, as of the last refresh. */
+  drops(proxy: string): DropCount[] {
+    return this.ledger.drops(proxy);
   }
 
   async banSetSizes(): Promise<Map<IpFamily, number>> {
-    return this.bans !== null && this.bansUnavailableReason === null ? this.bans.sizes() : new Map();
+    return this.bansUnavailableReason === null ? this.bans.sizes() : new Map();
   }
 
   /** Proxies with rules in the kernel that are not in `known`. */
   async orphans(known: string[]): Promise<string[]> {
-    if (this.problem !== null) return [];
     const knownSet = new Set(known);
     return [...(await this.kernelRules()).keys()].filter((name) => !knownSet.has(name)).sort();
   }
@@ -178,36 +186,23 @@ export class FirewallManager {
       this.banProblem = this.problem;
       return;
     }
-    const families = familiesOf(this.config);
-    this.tables = families.map((family) => new IptablesFamily(family, this.run));
-    this.bans = new BanSets(this.run, this.naming, families);
     this.banProblem = await this.startBans();
-    const host: HostAbilities = { families: new Map(), nftProblem: null, banSets: new Map() };
-    for (const table of this.tables) {
-      const setName = this.banProblem === null ? this.bans.names.get(table.family)! : null;
-      const abilities = await probeFamily(table, this.naming, MATCH_MODULES, setName, this.banProblem ?? '');
-      if (abilities.unusable !== null && table.family === 6 && host.families.size > 0) {
-        this.logger.warn('ip6tables unusable, IPv6 clients get no kernel rules', { reason: abilities.unusable });
-        continue;
-      }
-      host.families.set(table.family, abilities);
-      if (this.banProblem === null) host.banSets.set(table.family, this.bans.names.get(table.family)!);
-    }
-    this.tables = this.tables.filter((table) => host.families.has(table.family));
-    this.problem = host.families.get(4)?.unusable ?? null;
+    const probed = await probeHost(this.config, this.names, this.run, this.bans, this.banProblem, this.fragments, this.logger);
+    this.problem = probed.problem;
     if (this.problem !== null) {
       this.logger.warn('iptables unusable, proxies run without kernel rules', { reason: this.problem });
       return;
     }
-    host.nftProblem = await this.fragments.probe();
-    this.host = host;
+    this.tables = probed.tables;
+    this.host = probed.host;
+    this.writer = new RuleWriter(this.tables, this.host.nftProblem === null ? this.fragments : null, this.names, this.ledger);
     if (this.banProblem !== null && this.banFeed !== null) this.logger.warn('kernel bans unavailable, bans apply in the workers only', { reason: this.banProblem });
     if (this.config.flushOnStart) {
-      await this.removeEverything();
+      await this.writer.removeAll();
       this.logger.info('iptables flush_on_start: removed every RouteX rule');
     }
     for (const table of this.tables) {
-      const batch = entryToTopBatch(await table.scan(), this.naming);
+      const batch = entryToTopBatch(await table.scan(), this.names);
       if (batch !== '') await table.restore(batch);
     }
   }
@@ -215,17 +210,17 @@ export class FirewallManager {
   /** Creates the ban sets with the current ban list and follows its changes. Null, or why not. */
   private async startBans(): Promise<string | null> {
     if (this.banFeed === null) return 'no ban list';
-    const problem = await this.bans!.probe();
+    const problem = await this.bans.probe();
     if (problem !== null) return problem;
     try {
-      await this.bans!.replaceAll(this.banFeed.list());
+      await this.bans.replaceAll(this.banFeed.list());
     } catch (error) {
       return (error as Error).message;
     }
     this.unsubscribeBans?.();
     this.unsubscribeBans = this.banFeed.subscribe((change) => {
       void this.enqueue(async () => {
-        if (this.bans === null || this.banProblem !== null) return;
+        if (this.banProblem !== null) return;
         if (change.type === 'ban') await this.bans.add(change.ban);
         else await this.bans.remove(change.target);
       });
@@ -245,68 +240,31 @@ export class FirewallManager {
 
   private async ensure(proxy: ProxyRuleInput): Promise<void> {
     if (this.problem !== null) {
-        this.book.set(proxy.name, '', { state: this.config.enabled ? 'unavailable' : 'disabled', reason: this.problem, rules: 0 });
+      this.book.set(proxy.name, '', { state: this.config.enabled ? 'unavailable' : 'disabled', reason: this.problem, rules: 0 });
       return;
     }
     const plan = planFor(proxy, this.config, this.host);
-    if (this.book.fingerprint(proxy.name) === plan.fingerprint) return;
-    const problem = planProblem(plan, this.host);
+    const previous = this.book.fingerprint(proxy.name);
+    if (previous === plan.fingerprint) return;
     try {
+      const problem = planProblem(plan, this.host);
       if (problem !== null) throw new Error(problem);
-      for (const table of this.tables) {
-        const batch = replaceBatch(await table.scan(), this.naming, proxy.name, plan.sets.get(table.family) ?? null, proxyChain(this.naming, proxy.name), this.config.autoCreateChains);
-        if (!isEmptyBatch(batch)) await table.restore(batch);
-      }
-      if (this.host.nftProblem === null) await this.fragments.replace(proxy.name, plan.fragments);
+      await this.writer.replace(proxy.name, plan, previous !== undefined, this.config.autoCreateChains);
       this.book.set(proxy.name, plan.fingerprint, { state: plan.ruleCount > 0 ? 'installed' : 'none', reason: null, rules: plan.ruleCount });
       if (plan.ruleCount > 0) this.logger.info('iptables rules applied', { proxy: proxy.name, rules: plan.ruleCount });
     } catch (error) {
       const reason = (error as Error).message;
       const removed = await this.remove(proxy.name).catch(() => 0);
-      if (this.book.get(proxy.name, this.status(proxy.name)).reason !== reason) this.logger.warn('iptables rules not applied, proxy runs without them', { proxy: proxy.name, reason, removed });
+      if (this.status(proxy.name).reason !== reason) this.logger.warn('iptables rules not applied, proxy runs without them', { proxy: proxy.name, reason, removed });
       this.book.set(proxy.name, plan.fingerprint, { state: 'failed', reason, rules: 0 });
     }
   }
 
   /** Removes one proxy's rules from every table; resolves with how many went. */
   private async remove(proxy: string): Promise<number> {
-    let removed = 0;
-    for (const table of this.tables) {
-      const saved = await table.scan();
-      const batch = replaceBatch(saved, this.naming, proxy, null, proxyChain(this.naming, proxy), true);
-      if (isEmptyBatch(batch)) continue;
-      removed += footprintOf(saved, this.naming, proxy).rules.length;
-      await table.restore(batch);
-    }
-    if (this.host.nftProblem === null) await this.fragments.replace(proxy, []);
+    const removed = await this.writer.replace(proxy, null, this.book.fingerprint(proxy) !== undefined, true);
     if (removed > 0) this.logger.info('iptables rules removed', { proxy, rules: removed });
     return removed;
-  }
-
-  private async removeEverything(): Promise<void> {
-    for (const table of this.tables) {
-      const batch = removeAllBatch(await table.scan(), this.naming);
-      if (!isEmptyBatch(batch)) await table.restore(batch);
-    }
-    if (this.host.nftProblem === null) await this.fragments.removeAll();
-  }
-
-  private async teardown(): Promise<void> {
-    this.unsubscribeBans?.();
-    this.unsubscribeBans = null;
-    if (this.problem === null) {
-      await this.removeEverything();
-      this.logger.info('iptables rules removed', { proxies: this.book.names().length });
-    }
-    if (this.banProblem === null) await this.bans?.destroy();
-    this.problem = 'stopped';
-    this.banProblem = 'stopped';
-  }
-
-  private async scanAll(): Promise<Map<IpFamily, SavedTable>> {
-    const tables = new Map<IpFamily, SavedTable>();
-    for (const table of this.tables) tables.set(table.family, await table.scan());
-    return tables;
   }
 
   private async clearLeftovers(proxies: ProxyRuleInput[], known: string[]): Promise<void> {
@@ -318,5 +276,18 @@ export class FirewallManager {
       else if (!running.has(name)) await this.remove(name);
     }
     if (orphans.length > 0) this.logger.warn('iptables rules of proxies that no longer exist; POST /api/iptables/orphan-sweep removes them', { proxies: orphans.sort() });
+  }
+
+  private async teardown(): Promise<void> {
+    this.unsubscribeBans?.();
+    this.unsubscribeBans = null;
+    if (this.problem === null) {
+      await this.writer.removeAll();
+      this.logger.info('iptables rules removed', { proxies: this.book.names().length });
+    }
+    if (this.banProblem === null) await this.bans.destroy();
+    this.problem = 'stopped';
+    this.banProblem = 'stopped';
+    this.ledger.clear();
   }
 }

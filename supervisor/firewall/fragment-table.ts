@@ -1,7 +1,7 @@
 // RouteX's nftables table for drop_fragmented_packets (why nftables: see fragment-rules.ts).
 import { describeFailure, type RunCommand } from './command-runner.js';
 import { fragmentBatch, fragmentTable, parseNftRules, type NftRule } from './fragment-rules.js';
-import type { FirewallNaming } from './firewall-names.js';
+import { parseComment, type FirewallNaming } from './firewall-names.js';
 import { FirewallCommandError } from './iptables-family.js';
 
 export class FragmentTable {
@@ -27,10 +27,13 @@ export class FragmentTable {
     return parseNftRules(result.stdout);
   }
 
-  /** Replaces one proxy's fragment rules with `next` (rule bodies) in one transaction. */
-  async replace(proxy: string, next: string[]): Promise<void> {
-    const batch = fragmentBatch(await this.scan(), this.naming, proxy, next);
-    if (batch !== '') await this.apply(batch);
+  /** Replaces one proxy's fragment rules with `next` (rule bodies) in one transaction; resolves with the rules that left. */
+  async replace(proxy: string, next: string[]): Promise<NftRule[]> {
+    const current = await this.scan();
+    const batch = fragmentBatch(current, this.naming, proxy, next);
+    if (batch === '') return [];
+    await this.apply(batch);
+    return current.filter((rule) => rule.comment !== null && parseComment(this.naming, rule.comment)?.proxy === proxy);
   }
 
   async removeAll(): Promise<void> {

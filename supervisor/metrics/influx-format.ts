@@ -30,7 +30,8 @@ function line(measurement: string, tags: [string, string][], fieldSet: string, t
 
 /**
  * InfluxDB line protocol, one line per measurement: `routex` (supervisor values and totals
- * across proxies, global model only), `routex_proxy`, `routex_upstream`, `routex_bandwidth`.
+ * across proxies, global model only), `routex_proxy`, `routex_upstream`, `routex_bandwidth`,
+ * `routex_iptables` (kernel drops per rule kind).
  * Every field is an integer (`42i`); the timestamp is in nanoseconds.
  */
 export function renderInflux(model: MetricsModel): string {
@@ -44,6 +45,7 @@ export function renderInflux(model: MetricsModel): string {
     lines.push(line('routex_proxy', [['proxy', p.proxy]], fields('proxy', p.values), timestamp));
     for (const u of p.upstreams) lines.push(line('routex_upstream', [['proxy', p.proxy], ['upstream', u.upstream]], fields('upstream', u.values), timestamp));
     for (const b of p.bandwidth) lines.push(line('routex_bandwidth', [['proxy', p.proxy], ['period', b.period]], fields('bandwidth', b.values), timestamp));
+    for (const k of p.iptables) lines.push(line('routex_iptables', [['proxy', p.proxy], ['kind', k.kind]], fields('iptables', k.values), timestamp));
   }
   return lines.map((l) => `${l}\n`).join('');
 }

@@ -11,6 +11,7 @@ function proxyJson(p: ProxyMetrics) {
     ...pick('proxy', p.values),
     upstreams: p.upstreams.map((u) => ({ upstream: u.upstream, ...pick('upstream', u.values) })),
     bandwidth: Object.fromEntries(p.bandwidth.map((b) => [b.period, pick('bandwidth', b.values)])),
+    iptables: Object.fromEntries(p.iptables.map((k) => [k.kind, pick('iptables', k.values)])),
   };
 }
 

@@ -2,7 +2,9 @@ import { entriesOf, type CounterValues } from '../../shared/counters/counters.js
 import type { CounterScope } from '../../shared/counters/counter-spec.js';
 import type { BandwidthManager } from '../bandwidth/bandwidth-manager.js';
 import { PERIODS } from '../bandwidth/quota-periods.js';
-import { bandwidthValues, proxyValues, supervisorValues, upstreamValues } from '../stats/supervisor-values.js';
+import { bandwidthValues, iptablesValues, proxyValues, supervisorValues, upstreamValues } from '../stats/supervisor-values.js';
+import type { DropCount } from '../firewall/kernel-view.js';
+import { kindLabel } from '../firewall/rule-kinds.js';
 import type { ProxyController } from '../workers/proxy-controller.js';
 import type { MetricValues, MetricsModel, ProxyMetrics } from './metrics-model.js';
 
@@ -18,27 +20,33 @@ export function byKey<S extends CounterScope>(scope: S, values: CounterValues<S>
   return Object.fromEntries(entriesOf(scope).map((e) => [e.spec.key, named[e.name] ?? 0]));
 }
 
-/** A proxy's live values (counters since the supervisor started) and its bandwidth periods. */
-export function proxyMetrics(controller: NamedController, bandwidth: BandwidthManager): ProxyMetrics {
+/** What the kernel dropped for a proxy, per rule kind (FirewallManager.drops). */
+export type DropSource = (proxy: string) => DropCount[];
+
+const noDrops: DropSource = () => [];
+
+/** A proxy's live values (counters since the supervisor started), its bandwidth periods and kernel drops. */
+export function proxyMetrics(controller: NamedController, bandwidth: BandwidthManager, drops: DropSource = noDrops): ProxyMetrics {
   const usage = bandwidth.usage(controller);
   return {
     proxy: controller.name,
     values: byKey('proxy', proxyValues(controller)),
     upstreams: [...controller.stats.upstreams].map(([upstream, u]) => ({ upstream, values: byKey('upstream', upstreamValues(u)) })),
     bandwidth: PERIODS.map((period) => ({ period, values: byKey('bandwidth', bandwidthValues(usage, period)) })),
+    iptables: drops(controller.name).map((drop) => ({ kind: kindLabel(drop.kind), values: byKey('iptables', iptablesValues(drop)) })),
   };
 }
 
 /** Every proxy with a name (a file that was never valid has none), sorted by name, plus supervisor values. */
-export function collectMetrics(controllers: ProxyController[], bandwidth: BandwidthManager, reloadErrors: number, atMs: number, bansActive = 0): MetricsModel {
+export function collectMetrics(controllers: ProxyController[], bandwidth: BandwidthManager, reloadErrors: number, atMs: number, bansActive = 0, drops: DropSource = noDrops): MetricsModel {
   const named = controllers.filter(isNamed).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   return {
     atMs,
     supervisor: byKey('supervisor', supervisorValues({ controllers, reloadErrors, bansActive })),
-    proxies: named.map((c) => proxyMetrics(c, bandwidth)),
+    proxies: named.map((c) => proxyMetrics(c, bandwidth, drops)),
   };
 }
 
-export function collectProxyMetrics(controller: NamedController, bandwidth: BandwidthManager, atMs: number): MetricsModel {
-  return { atMs, supervisor: null, proxies: [proxyMetrics(controller, bandwidth)] };
+export function collectProxyMetrics(controller: NamedController, bandwidth: BandwidthManager, atMs: number, drops: DropSource = noDrops): MetricsModel {
+  return { atMs, supervisor: null, proxies: [proxyMetrics(controller, bandwidth, drops)] };
 }

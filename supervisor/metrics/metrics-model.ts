@@ -8,6 +8,8 @@ export interface ProxyMetrics {
   values: MetricValues;
   upstreams: { upstream: string; values: MetricValues }[];
   bandwidth: { period: Period; values: MetricValues }[];
+  /** Per kind of kernel rule the proxy has or had (`syn_rate`, …); empty without iptables. */
+  iptables: { kind: string; values: MetricValues }[];
 }
 
 /**
@@ -20,7 +22,7 @@ export interface MetricsModel {
   proxies: ProxyMetrics[];
 }
 
-export type SampleLabels = { proxy?: string; upstream?: string; period?: string };
+export type SampleLabels = { proxy?: string; upstream?: string; period?: string; kind?: string };
 
 export interface Sample {
   labels: SampleLabels;
@@ -28,7 +30,7 @@ export interface Sample {
 }
 
 /** The label names of a family's samples, in the order every format writes them. */
-export function labelNamesOf(family: MetricFamily): ('proxy' | 'upstream' | 'period')[] {
+export function labelNamesOf(family: MetricFamily): ('proxy' | 'upstream' | 'period' | 'kind')[] {
   switch (family.scope) {
     case 'supervisor':
       return [];
@@ -38,10 +40,12 @@ export function labelNamesOf(family: MetricFamily): ('proxy' | 'upstream' | 'per
       return ['proxy', 'upstream'];
     case 'bandwidth':
       return ['proxy', 'period'];
+    case 'iptables':
+      return ['proxy', 'kind'];
   }
 }
 
-/** A family's samples in a stable order: proxies by name, upstreams and periods as listed. */
+/** A family's samples in a stable order: proxies by name, upstreams, periods and rule kinds as listed. */
 export function samplesOf(model: MetricsModel, family: MetricFamily): Sample[] {
   const value = (values: MetricValues): number => values[family.key] ?? 0;
   switch (family.scope) {
@@ -53,6 +57,8 @@ export function samplesOf(model: MetricsModel, family: MetricFamily): Sample[] {
       return model.proxies.flatMap((p) => p.upstreams.map((u) => ({ labels: { proxy: p.proxy, upstream: u.upstream }, value: value(u.values) })));
     case 'bandwidth':
       return model.proxies.flatMap((p) => p.bandwidth.map((b) => ({ labels: { proxy: p.proxy, period: b.period }, value: value(b.values) })));
+    case 'iptables':
+      return model.proxies.flatMap((p) => p.iptables.map((k) => ({ labels: { proxy: p.proxy, kind: k.kind }, value: value(k.values) })));
   }
 }
 

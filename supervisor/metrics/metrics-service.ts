@@ -3,7 +3,14 @@ import type { BandwidthManager } from '../bandwidth/bandwidth-manager.js';
 import type { Clock } from '../clock.js';
 import type { HistoryPoint, HistoryQuery, MetricsStore } from '../store/metrics-store.js';
 import type { ProxyController } from '../workers/proxy-controller.js';
-import { collectMetrics, collectProxyMetrics, type NamedController } from './metrics-collector.js';
+import { collectMetrics, collectProxyMetrics, type DropSource, type NamedController } from './metrics-collector.js';
+import type { DropCount } from '../firewall/kernel-view.js';
+
+/** Where kernel drops per proxy and rule kind come from (the FirewallManager). */
+export interface KernelDrops {
+  refreshDrops(): Promise<void>;
+  drops(proxy: string): DropCount[];
+}
 import type { MetricsModel } from './metrics-model.js';
 import { MetricsRecorder, type RecorderLogger } from './metrics-recorder.js';
 import { ReloadErrorCounter } from './reload-errors.js';
@@ -24,6 +31,8 @@ export class MetricsService {
     logger: RecorderLogger,
     private readonly clock: Clock,
     private readonly bansActive: () => number = () => 0,
+    /** The kernel's drop counters (the firewall); absent in tests without one. */
+    private readonly kernel: KernelDrops | null = null,
   ) {
     this.recorder = new MetricsRecorder(proxies, store, config, logger, clock);
   }
@@ -42,12 +51,19 @@ export class MetricsService {
   }
 
   model(): MetricsModel {
-    return collectMetrics(this.proxies(), this.bandwidth, this.reloadErrors.total, this.clock.now(), this.bansActive());
+    return collectMetrics(this.proxies(), this.bandwidth, this.reloadErrors.total, this.clock.now(), this.bansActive(), this.drops);
   }
 
   proxyModel(controller: NamedController): MetricsModel {
-    return collectProxyMetrics(controller, this.bandwidth, this.clock.now());
+    return collectProxyMetrics(controller, this.bandwidth, this.clock.now(), this.drops);
   }
+
+  /** Reads the kernel's rule counters now, so the next model has them fresh (a scrape waits for it). */
+  async refreshKernel(): Promise<void> {
+    await this.kernel?.refreshDrops().catch(() => undefined);
+  }
+
+  private readonly drops: DropSource = (proxy) => this.kernel?.drops(proxy) ?? [];
 
   /** Points for `hours` back from now; empty while history is disabled. */
   history(proxy: string, hours: number, limit: number, stepSeconds: number | null): HistoryPoint[] {

@@ -8,6 +8,7 @@ import { usedBytes } from '../bandwidth/quota-check.js';
 import type { Period } from '../bandwidth/quota-periods.js';
 import type { ProxyController } from '../workers/proxy-controller.js';
 import type { UpstreamTotals } from './proxy-stats.js';
+import type { DropCount } from '../firewall/kernel-view.js';
 
 type Computed<S extends CounterScope, Input> = { readonly [N in SupervisorValueName<S>]: (input: Input) => number };
 
@@ -48,6 +49,11 @@ const UPSTREAM: Computed<'upstream', UpstreamTotals> = {
   healthy: (u) => (u.healthy ? 1 : 0),
 };
 
+const IPTABLES: Computed<'iptables', DropCount> = {
+  droppedPackets: (drop) => drop.packets,
+  droppedBytes: (drop) => drop.bytes,
+};
+
 const BANDWIDTH: Computed<'bandwidth', { usage: BandwidthUsage; period: Period }> = {
   usedBytes: ({ usage, period }) => usedBytes(usage.usage[period]),
   limitBytes: ({ usage, period }) => usage.limits[period],
@@ -83,4 +89,8 @@ export function upstreamValues(totals: UpstreamTotals): CounterValues<'upstream'
 
 export function bandwidthValues(usage: BandwidthUsage, period: Period): CounterValues<'bandwidth'> {
   return valuesOf('bandwidth', (name) => BANDWIDTH[name as SupervisorValueName<'bandwidth'>]({ usage, period }));
+}
+
+export function iptablesValues(drop: DropCount): CounterValues<'iptables'> {
+  return valuesOf('iptables', (name) => IPTABLES[name as SupervisorValueName<'iptables'>](drop));
 }

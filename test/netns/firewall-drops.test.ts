@@ -11,6 +11,8 @@ import { failOnMissing, missingTool, skipOutsideCi } from '../helpers/system-too
 import { TcpClient } from '../helpers/tcp-client.js';
 import { TRAFFIC_CLIENT } from '../helpers/traffic-client.js';
 import { waitFor } from '../helpers/wait-for.js';
+import { spawnSync } from 'node:child_process';
+import { csvRecords, parseInflux, parsePrometheus, promSum } from '../helpers/metrics-parsers.js';
 
 const UNAVAILABLE = netnsUnavailable() || missingTool('iptables', 'iptables') || missingTool('hping3', 'hping3');
 
@@ -103,5 +105,26 @@ describe('rate limits drop real packets (network namespaces)', { skip: skipOutsi
     t.diagnostic(`UDP burst: ${passed} of 1000 passed in ${seconds.toFixed(2)} s (rate allows ${allowed.toFixed(0)}), ${drops.packets} dropped`);
     assert.ok(passed <= allowed * 1.15 + 5 && passed >= allowed * 0.75, `${passed} datagrams passed in ${seconds.toFixed(2)} s; the rate allows ${allowed.toFixed(0)}`);
     assert.equal(drops.packets + passed, 1000, `${drops.packets} dropped by the kernel + ${passed} passed`);
+  });
+
+  it('the drops are metrics in all four formats, from the kernel\'s counters, and promtool finds nothing wrong', async () => {
+    const api = await dropped('syn', 'syn_rate');
+    const get = async (format: string): Promise<string> => (await sup.api('GET', `/metrics?format=${format}`, { key: ADMIN_KEY })).text;
+    const prom = await get('prometheus');
+    const promPackets = promSum(parsePrometheus(prom), 'routex_iptables_dropped_packets_total', { proxy: 'syn', kind: 'syn_rate' });
+    // The kernel may have dropped a few more (RSTs, retransmits) since the API call: never fewer.
+    assert.ok(promPackets >= api.packets && promPackets >= 1900, `${promPackets} dropped SYNs in Prometheus`);
+    const json = JSON.parse(await get('json'));
+    assert.ok(json.proxies.find((p: any) => p.proxy === 'syn').iptables.syn_rate.dropped_packets >= api.packets);
+    assert.ok(json.proxies.find((p: any) => p.proxy === 'conn').iptables.conn_per_ip.dropped_packets >= 10);
+    const influx = parseInflux(await get('influx')).find((l) => l.measurement === 'routex_iptables' && l.tags['kind'] === 'udp_pps');
+    assert.ok(influx!.fields['dropped_packets']! >= 700);
+    const csv = csvRecords(await get('csv')).find((r) => r.scope === 'iptables' && r.proxy === 'syn' && r.kind === 'syn_rate');
+    assert.ok(Number(csv!.value) >= api.packets);
+    if (missingTool('promtool', 'prometheus') === false) {
+      const check = spawnSync('promtool', ['check', 'metrics'], { input: prom, encoding: 'utf8' });
+      assert.equal(check.status, 0, `${check.stdout}${check.stderr}`);
+      assert.equal(`${check.stdout}${check.stderr}`.trim(), '');
+    }
   });
 });

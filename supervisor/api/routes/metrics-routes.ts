@@ -78,11 +78,12 @@ export function metricsRoutes(routes: RouteRegistry, ctx: ApiContext): void {
     path: '/metrics',
     scope: 'metrics:read',
     tag: 'metrics',
-    summary: 'Every metric: supervisor values, totals, and per-proxy, per-upstream and per-period series',
+    summary: 'Every metric: supervisor values, totals, and per-proxy, per-upstream, per-period and per-rule-kind series',
     query: FORMAT_QUERY,
     responses: replies(MetricsJson, 'All proxies.'),
     handler: async (req, res) => {
       const chosen = format(req);
+      await ctx.metrics.refreshKernel();
       await send(res, chosen, ctx.metrics.model());
     },
   });
@@ -99,6 +100,7 @@ export function metricsRoutes(routes: RouteRegistry, ctx: ApiContext): void {
     handler: async (req, res) => {
       const chosen = format(req);
       const controller = findProxy(ctx, param(req, 'name')) as NamedController;
+      await ctx.metrics.refreshKernel();
       await send(res, chosen, ctx.metrics.proxyModel(controller));
     },
   });

@@ -10,6 +10,7 @@ function valuesOf(scope: MetricScope, only: (total: boolean) => boolean = () => 
 }
 
 const PeriodMetrics = Type.Object(valuesOf('bandwidth'), { additionalProperties: false });
+const KindMetrics = Type.Object(valuesOf('iptables'), { additionalProperties: false });
 
 const ProxyMetrics = Type.Object(
   {
@@ -17,6 +18,7 @@ const ProxyMetrics = Type.Object(
     ...valuesOf('proxy'),
     upstreams: Type.Array(Type.Object({ upstream: Type.String({ description: 'ip:port' }), ...valuesOf('upstream') }, { additionalProperties: false })),
     bandwidth: Type.Object({ hourly: PeriodMetrics, daily: PeriodMetrics, weekly: PeriodMetrics, monthly: PeriodMetrics }, { additionalProperties: false }),
+    iptables: Type.Record(Type.String(), KindMetrics, { description: 'Kernel drops per rule kind (syn_rate, conn_per_ip, …), for the kinds the proxy has or had rules of; {} without iptables.' }),
   },
   { additionalProperties: false },
 );
@@ -36,8 +38,8 @@ export const ProxyMetricsJson = Type.Object({ timestamp: Timestamp, ...ProxyMetr
 export const PrometheusText = Type.String({
   description: `Prometheus text format 0.0.4. Families: ${METRIC_FAMILIES.map((f) => f.name).join(', ')}.`,
 });
-export const InfluxText = Type.String({ description: 'InfluxDB line protocol: measurements routex, routex_proxy, routex_upstream, routex_bandwidth; integer fields; ns timestamps.' });
-export const CsvText = Type.String({ description: 'RFC 4180 CSV with the header metric,scope,proxy,upstream,period,value.' });
+export const InfluxText = Type.String({ description: 'InfluxDB line protocol: measurements routex, routex_proxy, routex_upstream, routex_bandwidth, routex_iptables; integer fields; ns timestamps.' });
+export const CsvText = Type.String({ description: 'RFC 4180 CSV with the header metric,scope,proxy,upstream,period,kind,value.' });
 
 const Int = Type.Integer;
 

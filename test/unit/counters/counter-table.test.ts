@@ -29,6 +29,7 @@ import { openStateDatabase } from '../../../supervisor/store/state-database.js';
 import { renderMetricsReference, METRICS_SECTION } from '../../../supervisor/docs/metrics-reference.js';
 import { sectionOf } from '../../../supervisor/docs/readme-section.js';
 import { Logger } from '../../../supervisor/logging/logger.js';
+import type { DropCount } from '../../../supervisor/firewall/kernel-view.js';
 import { ProxyController } from '../../../supervisor/workers/proxy-controller.js';
 import { csvRecords, parseInflux, parsePrometheus } from '../../helpers/metrics-parsers.js';
 import { parseProxy } from '../config/config-fixtures.js';
@@ -40,6 +41,8 @@ const UPSTREAM = '10.0.0.1:25565';
 // Every worker-sourced value gets its own number, so a value read from the wrong field shows.
 const PROXY_REPORTED: Record<string, number> = Object.fromEntries(workerNames('proxy').map((name, i) => [name, 101 + i]));
 const UPSTREAM_REPORTED: Record<string, number> = Object.fromEntries(workerNames('upstream').map((name, i) => [name, 201 + i]));
+/** What the kernel counted for mc's SynRate rules (the firewall is the source of these values). */
+const IPTABLES_DROPS = { droppedPackets: 301, droppedBytes: 302 };
 
 function everyValueReport(): CounterReport {
   const proxy = PROXY_REPORTED as WorkerValues<'proxy'>;
@@ -57,7 +60,8 @@ function world() {
   const db = openStateDatabase(':memory:');
   const clock = { ms: 1_800_000_000_000, now() { return this.ms; } };
   const bandwidth = new BandwidthManager({ list: () => [controller] }, new BandwidthStore(db), () => 'UTC', logger, clock);
-  return { controller, db, clock, bandwidth, model: collectMetrics([controller], bandwidth, 3, clock.now()) };
+  const drops = (proxy: string): DropCount[] => (proxy === 'mc' ? [{ proxy, kind: 'SynRate', packets: IPTABLES_DROPS.droppedPackets, bytes: IPTABLES_DROPS.droppedBytes }] : []);
+  return { controller, db, clock, bandwidth, model: collectMetrics([controller], bandwidth, 3, clock.now(), 0, drops) };
 }
 
 const named = (entry: CounterEntry): string => `${entry.scope}.${entry.name} (${entry.spec.prometheus})`;
@@ -66,6 +70,7 @@ const named = (entry: CounterEntry): string => `${entry.scope}.${entry.name} (${
 function reported(entry: CounterEntry): number | undefined {
   const source = entry.spec.source;
   const from = entry.scope === 'upstream' ? UPSTREAM_REPORTED : PROXY_REPORTED;
+  if (entry.scope === 'iptables') return IPTABLES_DROPS[entry.name as keyof typeof IPTABLES_DROPS];
   if (source === 'worker') return from[entry.name];
   if (typeof source !== 'string') return source.reduce((sum, part) => sum + from[part]!, 0);
   return undefined;
@@ -91,6 +96,7 @@ test('every value is in all four /metrics formats, with the value the worker rep
       proxy: { json: json.proxies[0], influx: 'routex_proxy', csv: 'proxy' },
       upstream: { json: json.proxies[0].upstreams[0], influx: 'routex_upstream', csv: 'upstream' },
       bandwidth: { json: json.proxies[0].bandwidth.daily, influx: 'routex_bandwidth', csv: 'bandwidth' },
+      iptables: { json: json.proxies[0].iptables.syn_rate, influx: 'routex_iptables', csv: 'iptables' },
     }[entry.scope];
     const jsonValue = where.json[key];
     assert.equal(typeof jsonValue, 'number', `JSON lacks ${named(entry)}`);
@@ -186,7 +192,7 @@ test('names follow one convention: key = name in snake_case, Prometheus = routex
     assert.equal(prometheus.endsWith('_total'), kind === 'counter', `${named(entry)}: counters and only counters end in _total`);
     if (LEGACY_NAMES.has(`${entry.scope}.${entry.name}`)) continue;
     assert.equal(key, snake(entry.name), `${named(entry)}: key`);
-    const prefix = entry.scope === 'upstream' || entry.scope === 'bandwidth' ? `routex_${entry.scope}_` : 'routex_';
+    const prefix = entry.scope === 'upstream' || entry.scope === 'bandwidth' || entry.scope === 'iptables' ? `routex_${entry.scope}_` : 'routex_';
     const expected = `${prefix}${key.replace(/^(upstream|bandwidth)_/, '')}${kind === 'counter' && !key.endsWith('_total') ? '_total' : ''}`;
     assert.equal(prometheus, expected, `${named(entry)}: Prometheus name`);
   }

@@ -14,6 +14,7 @@ function proxy(name: string, n: number): ProxyMetrics {
     values: { running: 1, active_connections: n, active_tcp_connections: n, udp_sessions: 0, total_connections: 10 * n, udp_sessions_total: 0, bytes_in: 1000 * n, bytes_out: 2000 * n, worker_restarts: n },
     upstreams: [{ upstream: `10.0.0.${n}:25565`, values: { active_connections: n, healthy: 1, total_connections: 10 * n, bytes_in: 1000 * n, bytes_out: 2000 * n } }],
     bandwidth: (['hourly', 'daily', 'weekly', 'monthly'] as const).map((period) => ({ period, values: { used_bytes: 3000 * n, limit_bytes: period === 'daily' ? 1_048_576 : 0 } })),
+    iptables: [{ kind: 'syn_rate', values: { dropped_packets: 1900 * n, dropped_bytes: 114_000 * n } }],
   };
 }
 
@@ -35,6 +36,7 @@ test('Prometheus: HELP and TYPE once per family, in the defined order, counters 
   assert.equal(promSum(samples, 'routex_bytes_in_total', { proxy: 'beta' }), 2000);
   assert.equal(promSum(samples, 'routex_upstream_healthy', { proxy: 'alpha', upstream: '10.0.0.1:25565' }), 1);
   assert.equal(promSum(samples, 'routex_bandwidth_limit_bytes', { proxy: 'alpha', period: 'daily' }), 1_048_576);
+  assert.equal(promSum(samples, 'routex_iptables_dropped_packets_total', { proxy: 'beta', kind: 'syn_rate' }), 3800);
   assert.equal(promSum(samples, 'routex_config_reload_errors_total'), 4);
   assert.equal(await renderPrometheus(model), text, 'the same reading renders the same text');
 });
@@ -57,12 +59,14 @@ test('Influx: measurements with sorted tags, integer fields with i, one nanoseco
   const text = renderInflux(model);
   assert.ok(text.endsWith('\n'));
   const lines = parseInflux(text);
-  assert.deepEqual(lines.map((l) => l.measurement), ['routex', 'routex_proxy', 'routex_upstream', ...Array(4).fill('routex_bandwidth'), 'routex_proxy', 'routex_upstream', ...Array(4).fill('routex_bandwidth')]);
+  const perProxy = ['routex_proxy', 'routex_upstream', ...Array(4).fill('routex_bandwidth'), 'routex_iptables'];
+  assert.deepEqual(lines.map((l) => l.measurement), ['routex', ...perProxy, ...perProxy]);
   assert.ok(lines.every((l) => l.timestamp === 1772971200123000000n));
   assert.equal(lines[0]!.fields.bytes_in, 3000);
   assert.equal(lines[0]!.fields.proxy_count, 3);
   assert.deepEqual(lines[1]!.tags, { proxy: 'alpha' });
   assert.match(text, /^routex_bandwidth,period=hourly,proxy=alpha used_bytes=3000i,limit_bytes=0i \d+$/m);
+  assert.match(text, /^routex_iptables,kind=syn_rate,proxy=alpha dropped_packets=1900i,dropped_bytes=114000i \d+$/m);
 });
 
 test('Influx: commas, equals signs and spaces are escaped in tags and keys', () => {
@@ -75,12 +79,13 @@ test('Influx: commas, equals signs and spaces are escaped in tags and keys', () 
 
 test('CSV: RFC 4180 with CRLF records, a header, and quoting where needed', () => {
   const text = renderCsv({ ...model, proxies: [{ ...proxy('alpha', 1), upstreams: [{ upstream: 'a,"b"', values: { healthy: 1 } }] }] });
-  assert.ok(text.startsWith('metric,scope,proxy,upstream,period,value\r\n'));
-  assert.ok(text.includes('healthy,upstream,alpha,"a,""b""",,1\r\n'));
+  assert.ok(text.startsWith('metric,scope,proxy,upstream,period,kind,value\r\n'));
+  assert.ok(text.includes('healthy,upstream,alpha,"a,""b""",,,1\r\n'));
   const records = csvRecords(text);
   assert.equal(records.find((r) => r.metric === 'bytes_in' && r.scope === 'global')?.value, '1000');
   assert.equal(records.find((r) => r.metric === 'used_bytes' && r.period === 'weekly')?.value, '3000');
-  assert.ok(parseCsv(text).every((row) => row.length === 6));
+  assert.equal(records.find((r) => r.metric === 'dropped_packets' && r.kind === 'syn_rate' && r.proxy === 'alpha')?.value, '1900');
+  assert.ok(parseCsv(text).every((row) => row.length === 7));
 });
 
 test('JSON: the spec\'s top-level totals, supervisor values and one object per proxy', () => {
