@@ -114,6 +114,16 @@ describe('iptables lifecycle in a network namespace', { skip: skipOutsideCi(UNAV
     assert.equal((await sup.api('POST', '/api/iptables/flush/nope', { key: ADMIN_KEY })).status, 404);
   });
 
+  it('POST /api/iptables/validate answers the rules a block would make, or every problem in it', async () => {
+    const good = await sup.api('POST', '/api/iptables/validate?proxy=mc', { key: ADMIN_KEY, body: { tcp_syn_rate_per_ip: 10 } });
+    assert.deepEqual([good.status, good.body.valid, good.body.installable, good.body.proxy], [200, true, true, 'mc']);
+    assert.ok(good.body.rules.ipv4.some((r: string) => r.startsWith('-A ROUTEX-mc -p tcp --syn -m hashlimit --hashlimit-above 10/sec')));
+    const bad = await sup.api('POST', '/api/iptables/validate', { key: ADMIN_KEY, body: { min_ttl: 50, max_ttl: 10, bogus: 1, tcp_pps_per_ip: 2_000_000 } });
+    assert.equal(bad.body.valid, false);
+    assert.deepEqual(bad.body.errors.map((e: any) => e.path).sort(), ['rate_limits.bogus', 'rate_limits.min_ttl', 'rate_limits.tcp_pps_per_ip']);
+    assert.deepEqual(bad.body.rules, { ipv4: [], ipv6: [], nftables: [] });
+  });
+
   it('flush_on_start clears every RouteX rule before creating the current ones, and nothing else', async () => {
     // Leftovers no proxy file will ever claim, and a rule of the host's own.
     const leftovers = '*filter\n-A ROUTEX-INPUT -p tcp --dport 9 -m comment --comment RouteX-zombie-SynRate-9 -j DROP\n-A INPUT -p tcp --dport 22 -m comment --comment host-ssh -j ACCEPT\nCOMMIT\n';
@@ -131,10 +141,28 @@ describe('iptables lifecycle in a network namespace', { skip: skipOutsideCi(UNAV
     assertNoDuplicates(lines);
   });
 
+  it('a SIGHUP that changes the iptables block moves every rule: a new chain prefix, IPv6 on', async () => {
+    const fs = await import('node:fs');
+    fs.writeFileSync(sup.globalFile, fs.readFileSync(sup.globalFile, 'utf8').replace('iptables:\n  enabled: true', 'iptables:\n  enabled: true\n  chain_prefix: RX2\n  ipv6_enabled: true'));
+    sup.writeProxy('six.yaml', proxyYaml({ name: 'six', originIps: '::', originPorts: [9000], destPorts: [1], extra: 'rate_limits:\n  tcp_syn_rate_per_ip: 7' }));
+    await waitForRules(lab, 'srv', 'six\'s IPv4 rules', (l) => rulesOf(l, 'six').length === 2);
+    sup.signal('SIGHUP');
+    const lines = await waitForRules(lab, 'srv', 'the RX2 chains', (l) => l.includes('-N RX2-mc') && l.includes('-N RX2-six'));
+    assert.ok(!lines.some((l) => l.includes('ROUTEX-')), 'nothing is left under the old prefix');
+    assert.equal(lines.filter((l) => l.startsWith('-A INPUT')).findIndex((l) => l.includes('RX2-INPUT')), 0);
+    const six = await waitFor('six\'s IPv6 rules', async () => {
+      const v6 = rulesOf(await listRules(lab, 'srv', 'ip6tables'), 'six');
+      return v6.length === 2 ? v6 : undefined;
+    });
+    assert.ok(six.some((l) => l.startsWith('-A RX2-six -p tcp -m tcp --tcp-flags FIN,SYN,RST,ACK SYN -m hashlimit --hashlimit-above 7/sec')), six.join('\n'));
+    assert.equal(rulesOf(await listRules(lab, 'srv', 'ip6tables'), 'mc').length, 0, 'mc listens on 0.0.0.0 only: no IPv6 rules');
+  });
+
   it('a clean stop (SIGTERM) leaves no RouteX rule behind', async () => {
     assert.equal(await sup.stop('SIGTERM'), 0);
     const lines = await listRules(lab, 'srv');
     assert.deepEqual(rulesOf(lines), []);
+    assert.deepEqual(rulesOf(await listRules(lab, 'srv', 'ip6tables')), []);
     assert.ok(lines.includes('-A INPUT -p tcp -m tcp --dport 22 -m comment --comment host-ssh -j ACCEPT'));
   });
 });
