@@ -19,10 +19,10 @@ import type { ProxyRuleInput } from './rule-builder.js';
 import type { IpFamily } from './rule-kinds.js';
 import { RuleWriter } from './rule-writer.js';
 
-/** The ban list the kernel mirrors: what is banned now, and each change as it happens. */
+/** The ban list the kernel mirrors: what is banned now, and each change (a ban, an unban, an expiry) as it happens. */
 export interface BanFeed {
   list(): KernelBan[];
-  subscribe(listener: (change: { type: 'ban'; ban: KernelBan } | { type: 'unban'; target: string }) => void): () => void;
+  subscribe(listener: (change: { kind: 'added' | 'removed'; ban: KernelBan }) => void): () => void;
 }
 
 const NO_HOST: HostAbilities = { families: new Map(), nftProblem: null, banSets: new Map() };
@@ -221,8 +221,8 @@ export class FirewallManager {
     this.unsubscribeBans = this.banFeed.subscribe((change) => {
       void this.enqueue(async () => {
         if (this.banProblem !== null) return;
-        if (change.type === 'ban') await this.bans.add(change.ban);
-        else await this.bans.remove(change.target);
+        if (change.kind === 'added') await this.bans.add(change.ban);
+        else await this.bans.remove(change.ban.target);
       });
     });
     return null;

@@ -40,11 +40,12 @@ class FakeBanList implements BanFeed {
   }
   ban(ban: KernelBan): void {
     this.bans = [...this.bans, ban];
-    for (const l of this.listeners) l({ type: 'ban', ban });
+    for (const l of this.listeners) l({ kind: 'added', ban });
   }
   unban(target: string): void {
-    this.bans = this.bans.filter((b) => b.target !== target);
-    for (const l of this.listeners) l({ type: 'unban', target });
+    const ban = this.bans.find((b) => b.target === target)!;
+    this.bans = this.bans.filter((b) => b !== ban);
+    for (const l of this.listeners) l({ kind: 'removed', ban });
   }
 }
 
