@@ -6,6 +6,8 @@ describe('kernel ban entries', () => {
   it('takes IPs and CIDRs of both families, IPv4-mapped IPv6 as IPv4', () => {
     assert.deepEqual(banEntry('203.0.113.7'), { family: 4, entry: '203.0.113.7' });
     assert.deepEqual(banEntry('203.0.113.0/24'), { family: 4, entry: '203.0.113.0/24' });
+    assert.deepEqual(banEntry('203.0.113.7/32'), { family: 4, entry: '203.0.113.7/32' }, 'the ban list\'s canonical single address');
+    assert.deepEqual(banEntry('2001:db8::7/128'), { family: 6, entry: '2001:db8::7/128' });
     assert.deepEqual(banEntry('2001:db8::/32'), { family: 6, entry: '2001:db8::/32' });
     assert.deepEqual(banEntry('::ffff:203.0.113.7'), { family: 4, entry: '203.0.113.7' });
     assert.deepEqual(banEntry('::ffff:203.0.113.0/120'), { family: 4, entry: '203.0.113.0/24' });
