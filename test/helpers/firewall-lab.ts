@@ -12,6 +12,8 @@ export interface FirewallSupervisorOptions {
   waitForRunning?: string[];
   /** Runs the supervisor as this uid/gid (setpriv, no capabilities at all) instead of root. */
   uid?: number;
+  /** Environment additions, e.g. a PATH without the firewall tools. */
+  env?: Record<string, string>;
 }
 
 export function firewallGlobalYaml(apiHost: string, iptables = ''): string {
@@ -48,6 +50,7 @@ export function startFirewallSupervisor(lab: NetnsLab, netns: string, options: F
     proxies: options.proxies,
     waitForRunning: options.waitForRunning,
     ...(options.uid === undefined ? {} : { owner: options.uid }),
+    ...(options.env === undefined ? {} : { env: options.env }),
   });
 }
 

@@ -47,6 +47,7 @@ export interface ExecResult {
 
 const HOST = 'host';
 let serial = 0;
+const IP_BINARY = spawnSync('sh', ['-c', 'command -v ip'], { encoding: 'utf8' }).stdout.trim() || 'ip';
 
 /** Why namespaces cannot be made here, or false when they can. */
 export function netnsUnavailable(): string | false {
@@ -168,9 +169,9 @@ export class NetnsLab {
     return found;
   }
 
-  /** The command prefix that runs a program inside the namespace. */
+  /** The command prefix that runs a program inside the namespace (`ip` by its full path, so any PATH works). */
   command(name: string): string[] {
-    return ['ip', 'netns', 'exec', this.netns(name)];
+    return [IP_BINARY, 'netns', 'exec', this.netns(name)];
   }
 
   /** Runs a program inside the namespace to completion; never throws on a non-zero exit. */

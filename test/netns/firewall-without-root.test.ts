@@ -1,6 +1,6 @@
-// Without root (or CAP_NET_ADMIN) there are no kernel rules, but the proxy runs and forwards, and
-// the API says why. The supervisor runs as nobody (setpriv, every capability dropped), inside a
-// namespace so that even a mistake could not touch the host's firewall.
+// Without root (or CAP_NET_ADMIN), or without the iptables binaries, there are no kernel rules, but
+// the proxy runs and forwards, and the API says why. The supervisor runs inside a namespace so that
+// even a mistake could not touch the host's firewall.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startTcpBackend, type TcpBackend } from '../helpers/backends.js';
@@ -59,5 +59,30 @@ describe('iptables enabled but RouteX not root', { skip: skipOutsideCi(UNAVAILAB
     await waitFor('the reload', () => sup.logs.some((l) => l['message'] === 'config reloaded'));
     assert.equal(sup.logs.filter((l) => l['message'] === WARNING).length, 1);
     assert.equal(sup.logs.filter((l) => String(l['message']).startsWith('iptables rules not applied')).length, 0);
+  });
+});
+
+describe('iptables enabled but not installed', { skip: skipOutsideCi(UNAVAILABLE) }, () => {
+  it('the proxy forwards and the API names the missing binary and its package', async (t) => {
+    failOnMissing(UNAVAILABLE);
+    const lab = await NetnsLab.create({ prefix: 'rxipt', namespaces: ['srv'], links: [['srv', 'host']] });
+    t.after(() => lab.destroy());
+    const backend = await startTcpBackend({ host: lab.ip('host', 'srv') });
+    t.after(() => backend.close());
+    // iptables, ip6tables, nft and ipset live in /usr/sbin: a PATH without it is a host without them.
+    const sup = await startFirewallSupervisor(lab, 'srv', {
+      env: { PATH: '/usr/bin:/bin' },
+      proxies: { 'mc.yaml': proxyYaml({ name: 'mc', originIps: '0.0.0.0', originPorts: [25565], destIps: lab.ip('host', 'srv'), destPorts: [backend.port], extra: 'rate_limits:\n  tcp_syn_rate_per_ip: 10' }) },
+      waitForRunning: ['mc'],
+    });
+    t.after(() => sup.stop('SIGKILL'));
+    const view = (await sup.api('GET', '/api/iptables/rules', { key: ADMIN_KEY })).body;
+    assert.equal(view.active, false);
+    assert.equal(view.reason, 'iptables-save is not installed (apt-get install iptables)');
+    assert.equal(view.proxies[0].iptables.state, 'unavailable');
+    const client = await TcpClient.connect(25565, { host: lab.ip('srv', 'host') });
+    client.write('through');
+    await client.waitForText('through', 3000);
+    client.destroy();
   });
 });
