@@ -17,6 +17,7 @@ import { SupervisorEvents } from './events/supervisor-events.js';
 import { assertSafeApiExposure } from './api/api-exposure.js';
 import { L7Service } from './bans/l7-service.js';
 import { FirewallManager } from './firewall/firewall-manager.js';
+import { runCommand } from './firewall/command-runner.js';
 import type { ProxyRuleInput } from './firewall/rule-builder.js';
 
 export interface SupervisorPaths {
@@ -60,7 +61,8 @@ export class Supervisor {
     this.fleet = new ProxyFleet(logger, undefined, this.events, this.l7);
     const proxies = () => this.fleet.list();
     this.bandwidth = new BandwidthManager({ list: proxies }, this.store.bandwidth, () => this.global.timezone, logger.child({ component: 'bandwidth' }), clock);
-    this.firewall = new FirewallManager(global.iptables, logger.child({ component: 'firewall' }));
+    // With iptables on, the ban list is mirrored into the kernel too (ipset), so banned flooders cost the workers nothing.
+    this.firewall = new FirewallManager(global.iptables, logger.child({ component: 'firewall' }), runCommand, this.l7.banList);
     this.metrics = new MetricsService(proxies, this.store.metrics, this.bandwidth, () => this.global.metrics, logger.child({ component: 'metrics' }), clock, () => this.l7.banList.size, this.firewall);
     this.watcher = new ProxyWatcher(paths.proxiesDir, () => void this.reload('file change'));
   }

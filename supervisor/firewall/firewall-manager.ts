@@ -212,11 +212,14 @@ export class FirewallManager {
     if (this.banFeed === null) return 'no ban list';
     const problem = await this.bans.probe();
     if (problem !== null) return problem;
+    const bans = this.banFeed.list();
+    const started = performance.now();
     try {
-      await this.bans.replaceAll(this.banFeed.list());
+      await this.bans.replaceAll(bans);
     } catch (error) {
       return (error as Error).message;
     }
+    this.logger.info('kernel bans installed', { bans: bans.length, durationMs: Math.round(performance.now() - started) });
     this.unsubscribeBans?.();
     this.unsubscribeBans = this.banFeed.subscribe((change) => {
       void this.enqueue(async () => {
