@@ -50,15 +50,17 @@ describe('iptables lifecycle in a network namespace', { skip: skipOutsideCi(UNAV
     assert.equal(input[0], '-A INPUT -m comment --comment RouteX-INPUT -j ROUTEX-INPUT', 'the jump is at the top of INPUT');
     assert.ok(lines.includes('-N ROUTEX-mc') && lines.includes('-N ROUTEX-web'));
     // mc: 4 chain rules (invalid, syn, udp pps, conn per ip) + a jump per protocol.
-    assert.equal(rulesOf(lines, 'mc').filter((l) => l.startsWith('-A ROUTEX-mc ')).length, 4);
+    // mc: the ban-set rule + 4 (invalid, syn, udp pps, conn per ip) in its chain, a jump per protocol.
+    assert.equal(rulesOf(lines, 'mc').filter((l) => l.startsWith('-A ROUTEX-mc ')).length, 5);
+    assert.match(rulesOf(lines, 'mc').find((l) => l.startsWith('-A ROUTEX-mc '))!, /^-A ROUTEX-mc -m set --match-set ROUTEX-bans4 src /, 'bans come first');
     assert.equal(rulesOf(lines, 'mc').filter((l) => l.startsWith('-A ROUTEX-INPUT ')).length, 2);
     assert.match((await lab.exec('srv', 'nft', ['list', 'table', 'inet', 'routex_fragments'])).stdout, /comment "RouteX-mc-Fragment-25565"/);
     const view = (await sup.api('GET', '/api/iptables/rules', { key: ADMIN_KEY })).body;
     assert.equal(view.active, true);
     const mc = view.proxies.find((p: any) => p.name === 'mc');
-    assert.deepEqual([mc.iptables.state, mc.iptables.rules_installed], ['installed', 8]);
+    assert.deepEqual([mc.iptables.state, mc.iptables.rules_installed], ['installed', 9]);
     assert.ok(mc.rules.some((r: any) => r.kind === 'SynRate' && r.backend === 'ipv4' && r.packets === 0));
-    assert.ok(sup.logs.some((l) => l['message'] === 'iptables rules applied' && l['proxy'] === 'mc' && l['rules'] === 8));
+    assert.ok(sup.logs.some((l) => l['message'] === 'iptables rules applied' && l['proxy'] === 'mc' && l['rules'] === 9));
   });
 
   it('changing the YAML replaces the rules, with no duplicates', async () => {
@@ -68,7 +70,7 @@ describe('iptables lifecycle in a network namespace', { skip: skipOutsideCi(UNAV
     assertNoDuplicates(lines);
     assert.ok(mc.some((l) => l.includes('--hashlimit-above 20/sec')));
     assert.ok(!mc.some((l) => l.includes('--hashlimit-above 10/sec') || l.includes('connlimit') || l.includes('INVALID')));
-    assert.equal(mc.filter((l) => l.startsWith('-A ROUTEX-mc ')).length, 2);
+    assert.equal(mc.filter((l) => l.startsWith('-A ROUTEX-mc ')).length, 3);
     await waitFor('the fragment table to go with its last rule', async () => (await lab.exec('srv', 'nft', ['list', 'table', 'inet', 'routex_fragments'])).exitCode !== 0);
   });
 
@@ -76,7 +78,7 @@ describe('iptables lifecycle in a network namespace', { skip: skipOutsideCi(UNAV
     sup.writeProxy('web.yaml', proxyYaml({ name: 'web', originIps: '0.0.0.0', originPorts: [8080], destPorts: [1], enabled: false, extra: 'rate_limits:\n  tcp_syn_rate_per_ip: 5' }));
     await waitForRules(lab, 'srv', 'web\'s rules to go when disabled', (l) => rulesOf(l, 'web').length === 0);
     sup.writeProxy('web.yaml', proxy('web', 8080, 'rate_limits:\n  tcp_syn_rate_per_ip: 5', 'tcp'));
-    await waitForRules(lab, 'srv', 'web\'s rules back when enabled', (l) => rulesOf(l, 'web').length === 2);
+    await waitForRules(lab, 'srv', 'web\'s rules back when enabled', (l) => rulesOf(l, 'web').length === 3);
     sup.removeProxy('web.yaml');
     const lines = await waitForRules(lab, 'srv', 'web\'s rules to go when deleted', (l) => rulesOf(l, 'web').length === 0);
     assert.ok(!lines.includes('-N ROUTEX-web'));
@@ -85,7 +87,7 @@ describe('iptables lifecycle in a network namespace', { skip: skipOutsideCi(UNAV
 
   it('after SIGKILL, a restart leaves exactly one set; rules of a proxy deleted meanwhile are orphans until swept', async () => {
     sup.writeProxy('ghost.yaml', proxy('ghost', 7777, 'rate_limits:\n  max_total_conns: 100', 'tcp'));
-    const before = await waitForRules(lab, 'srv', 'ghost\'s rules', (l) => rulesOf(l, 'ghost').length === 2);
+    const before = await waitForRules(lab, 'srv', 'ghost\'s rules', (l) => rulesOf(l, 'ghost').length === 3);
     const mcBefore = rulesOf(before, 'mc');
     sup.removeProxy('ghost.yaml');
     sup = await sup.restart({ signal: 'SIGKILL', waitForRunning: ['mc'] });
@@ -94,11 +96,11 @@ describe('iptables lifecycle in a network namespace', { skip: skipOutsideCi(UNAV
     const lines = await listRules(lab, 'srv');
     assertNoDuplicates(lines);
     assert.deepEqual(rulesOf(lines, 'mc'), mcBefore, 'mc has the same single set');
-    assert.equal(rulesOf(lines, 'ghost').length, 2, 'ghost\'s rules are still there (an orphan)');
+    assert.equal(rulesOf(lines, 'ghost').length, 3, 'ghost\'s rules are still there (an orphan)');
     const view = (await sup.api('GET', '/api/iptables/rules', { key: ADMIN_KEY })).body;
     assert.deepEqual(view.orphans.map((o: any) => o.name), ['ghost']);
     const swept = await sup.api('POST', '/api/iptables/orphan-sweep', { key: ADMIN_KEY });
-    assert.deepEqual(swept.body, { status: 'swept', removed: [{ name: 'ghost', rules: 2 }] });
+    assert.deepEqual(swept.body, { status: 'swept', removed: [{ name: 'ghost', rules: 3 }] });
     const after = await listRules(lab, 'srv');
     assert.equal(rulesOf(after, 'ghost').length, 0);
     assert.ok(!after.includes('-N ROUTEX-ghost'));
@@ -109,7 +111,7 @@ describe('iptables lifecycle in a network namespace', { skip: skipOutsideCi(UNAV
     const before = rulesOf(await listRules(lab, 'srv'), 'mc');
     const reply = await sup.api('POST', '/api/iptables/flush/mc', { key: ADMIN_KEY });
     assert.equal(reply.status, 200);
-    assert.deepEqual([reply.body.status, reply.body.iptables.state, reply.body.iptables.rules_installed], ['flushed', 'installed', 4]);
+    assert.deepEqual([reply.body.status, reply.body.iptables.state, reply.body.iptables.rules_installed], ['flushed', 'installed', 5]);
     assert.deepEqual(rulesOf(await listRules(lab, 'srv'), 'mc'), before);
     assert.equal((await sup.api('POST', '/api/iptables/flush/nope', { key: ADMIN_KEY })).status, 404);
   });
@@ -134,7 +136,7 @@ describe('iptables lifecycle in a network namespace', { skip: skipOutsideCi(UNAV
     (await import('node:fs')).writeFileSync(sup.globalFile, global);
     sup = await sup.restart({ waitForRunning: ['mc'] });
     await waitFor('flush_on_start to run', () => sup.logs.some((l) => l['message'] === 'iptables flush_on_start: removed every RouteX rule'));
-    const lines = await waitForRules(lab, 'srv', 'mc\'s rules', (l) => rulesOf(l, 'mc').length === 4);
+    const lines = await waitForRules(lab, 'srv', 'mc\'s rules', (l) => rulesOf(l, 'mc').length === 5);
     assert.equal(rulesOf(lines, 'zombie').length, 0);
     assert.ok(lines.includes('-A INPUT -p tcp -m tcp --dport 22 -m comment --comment host-ssh -j ACCEPT'), 'the host\'s rule stays');
     assert.equal(lines.filter((l) => l.startsWith('-A INPUT')).findIndex((l) => l.includes('ROUTEX-INPUT')), 0, 'RouteX\'s jump is back at the top');
@@ -145,14 +147,14 @@ describe('iptables lifecycle in a network namespace', { skip: skipOutsideCi(UNAV
     const fs = await import('node:fs');
     fs.writeFileSync(sup.globalFile, fs.readFileSync(sup.globalFile, 'utf8').replace('iptables:\n  enabled: true', 'iptables:\n  enabled: true\n  chain_prefix: RX2\n  ipv6_enabled: true'));
     sup.writeProxy('six.yaml', proxyYaml({ name: 'six', originIps: '::', originPorts: [9000], destPorts: [1], extra: 'rate_limits:\n  tcp_syn_rate_per_ip: 7' }));
-    await waitForRules(lab, 'srv', 'six\'s IPv4 rules', (l) => rulesOf(l, 'six').length === 2);
+    await waitForRules(lab, 'srv', 'six\'s IPv4 rules', (l) => rulesOf(l, 'six').length === 3);
     sup.signal('SIGHUP');
     const lines = await waitForRules(lab, 'srv', 'the RX2 chains', (l) => l.includes('-N RX2-mc') && l.includes('-N RX2-six'));
     assert.ok(!lines.some((l) => l.includes('ROUTEX-')), 'nothing is left under the old prefix');
     assert.equal(lines.filter((l) => l.startsWith('-A INPUT')).findIndex((l) => l.includes('RX2-INPUT')), 0);
     const six = await waitFor('six\'s IPv6 rules', async () => {
       const v6 = rulesOf(await listRules(lab, 'srv', 'ip6tables'), 'six');
-      return v6.length === 2 ? v6 : undefined;
+      return v6.length === 3 ? v6 : undefined;
     });
     assert.ok(six.some((l) => l.startsWith('-A RX2-six -p tcp -m tcp --tcp-flags FIN,SYN,RST,ACK SYN -m hashlimit --hashlimit-above 7/sec')), six.join('\n'));
     assert.equal(rulesOf(await listRules(lab, 'srv', 'ip6tables'), 'mc').length, 0, 'mc listens on 0.0.0.0 only: no IPv6 rules');
