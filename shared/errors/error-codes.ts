@@ -58,6 +58,11 @@ export const ERROR_CODES = {
   ERR_WORKER_START_TIMEOUT: { message: 'The worker did not report ready in time; it was killed and will be restarted.' },
   ERR_WORKER_CRASHED: { message: 'The worker exited unexpectedly; it is restarted with backoff.' },
   ERR_WORKER_NOT_STARTED: { message: 'The worker has no running proxy yet.' },
+  // Kernel rules (iptables, nftables, ipset)
+  ERR_IPTABLES_DISABLED: { status: 409, message: 'RouteX manages no kernel rules: iptables.enabled is false in global.yaml.' },
+  ERR_IPTABLES_UNAVAILABLE: { status: 409, message: 'RouteX cannot manage kernel rules here (not root or CAP_NET_ADMIN, or iptables missing); the message says why.' },
+  ERR_IPTABLES_COMMAND: { message: 'An iptables, ip6tables, nft or ipset command failed; the message has its output. The proxy runs without kernel rules.' },
+  ERR_IPTABLES_CHAINS_MISSING: { message: 'RouteX\'s input chain or the jump to it from INPUT is missing and iptables.auto_create_chains is false.' },
   // The supervisor ↔ worker channel
   ERR_IPC_NO_WORKER: { message: 'The worker is not running (it exited before answering).' },
   ERR_IPC_TIMEOUT: { message: 'The worker did not answer a request in time.' },

@@ -1,10 +1,13 @@
 // iptables (IPv4) or ip6tables (IPv6): read the filter table with its counters, apply a batch.
+import { RoutexError } from '../../shared/errors/routex-error.js';
 import { describeFailure, type RunCommand } from './command-runner.js';
 import type { IpFamily } from './rule-kinds.js';
 import { parseSave, type SavedTable } from './save-parser.js';
 
-export class FirewallCommandError extends Error {
-  readonly code = 'ERR_IPTABLES_COMMAND';
+export class FirewallCommandError extends RoutexError {
+  constructor(message: string) {
+    super('ERR_IPTABLES_COMMAND', message);
+  }
 }
 
 /** Seconds iptables-restore waits for the xtables lock held by another tool (legacy backend). */

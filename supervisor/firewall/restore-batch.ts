@@ -1,12 +1,15 @@
 // iptables-restore input, built from a scan of what the kernel holds. Each batch is applied with
 // `iptables-restore --noflush` in one transaction: the old rules of a proxy and its new ones swap
 // at once, and a batch that fails anywhere changes nothing.
+import { RoutexError } from '../../shared/errors/routex-error.js';
 import { entryComment, inputChain, parseComment, type FirewallNaming } from './firewall-names.js';
 import { ruleLine, type ProxyRuleSet } from './rule-builder.js';
 import type { SavedRule, SavedTable } from './save-parser.js';
 
-export class ChainsMissingError extends Error {
-  readonly code = 'ERR_IPTABLES_CHAINS_MISSING';
+export class ChainsMissingError extends RoutexError {
+  constructor(message: string) {
+    super('ERR_IPTABLES_CHAINS_MISSING', message);
+  }
 }
 
 /** What the kernel holds of one proxy: rules carrying its comments and the chains they jump to. */

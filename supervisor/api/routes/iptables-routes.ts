@@ -24,15 +24,15 @@ const EXAMPLE: Omit<ProxyRuleInput, 'rateLimits'> = { name: 'example', protocol:
 function requireActive(ctx: ApiContext): void {
   const reason = ctx.firewall.unavailableReason;
   if (reason === null) return;
-  if (!ctx.global().iptables.enabled) throw new ApiError(409, 'ERR_IPTABLES_DISABLED', 'iptables.enabled is false in global.yaml; RouteX manages no kernel rules');
-  throw new ApiError(409, 'ERR_IPTABLES_UNAVAILABLE', `RouteX manages no kernel rules: ${reason}`);
+  if (!ctx.global().iptables.enabled) throw new ApiError('ERR_IPTABLES_DISABLED');
+  throw new ApiError('ERR_IPTABLES_UNAVAILABLE', `RouteX manages no kernel rules: ${reason}`);
 }
 
 /** The proxy whose protocol, addresses and ports a validated rate_limits block is built for. */
 function validationTarget(ctx: ApiContext, name: unknown): Omit<ProxyRuleInput, 'rateLimits'> {
   if (name === undefined) return EXAMPLE;
   const config = findProxy(ctx, String(name)).config;
-  if (config === null) throw new ApiError(409, 'ERR_PROXY_INVALID', `proxy "${String(name)}" has no valid config to build rules for`);
+  if (config === null) throw new ApiError('ERR_PROXY_NOT_RUNNABLE', `proxy "${String(name)}" has no valid config to build rules for`);
   return config;
 }
 
@@ -71,10 +71,15 @@ export function iptablesRoutes(routes: RouteRegistry, ctx: ApiContext): void {
     description: 'The body is a rate_limits block (JSON, or YAML). The rules are built for the proxy named by `?proxy=` (its protocol, addresses and ports), or for an example tcp-udp proxy on 0.0.0.0:25565.',
     query: { proxy: { description: 'Build the rules for this proxy.', schema: ProxyName } },
     body: { description: 'A rate_limits block.', contentTypes: ['application/json', 'application/yaml'], schema: Type.Object({}, { additionalProperties: true }) },
-    responses: { 200: { description: 'The verdict, and the rules when valid.', schema: IptablesValidateReply }, 400: { description: 'The body is not an object.', schema: ErrorBody }, 404: NOT_FOUND },
+    responses: {
+      200: { description: 'The verdict, and the rules when valid.', schema: IptablesValidateReply },
+      400: { description: 'The body is not an object.', schema: ErrorBody },
+      404: NOT_FOUND,
+      409: { description: 'The proxy named by ?proxy= has never had a valid config (ERR_PROXY_NOT_RUNNABLE).', schema: ErrorBody },
+    },
     handler: (req, res) => {
       const block: unknown = typeof req.body === 'string' ? YAML.parse(req.body) : req.body;
-      if (typeof block !== 'object' || block === null || Array.isArray(block)) throw new ApiError(400, 'ERR_BODY_NOT_OBJECT', 'the body must be a rate_limits block: an object of its fields');
+      if (typeof block !== 'object' || block === null || Array.isArray(block)) throw new ApiError('ERR_BODY_NOT_OBJECT', 'the body must be a rate_limits block: an object of its fields');
       const target = validationTarget(ctx, req.query['proxy']);
       const document = { name: target.name, 'origin-ip': target.originIps.join(','), 'origin-port': portsText(target.originPorts), 'dest-ip': '127.0.0.1', 'dest-port': 1, protocol: target.protocol, rate_limits: block };
       const parsed = parseProxyConfig(YAML.stringify(document), '<api>', ctx.global());
