@@ -25,6 +25,11 @@ export interface FirstBytesContext {
   complete: boolean;
   /** The pool chosen by a routing step; null = the listener's own group. */
   route: string | null;
+  /**
+   * The address the client reached, when a step learned it (a PROXY header's destination); null =
+   * the listener's own. The PROXY header RouteX sends onward carries it.
+   */
+  reached?: ClientAddress | null;
 }
 
 export interface Rejection {

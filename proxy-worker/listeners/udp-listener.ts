@@ -76,7 +76,7 @@ export class UdpListener implements UdpReplier {
   }
 
   reply(session: UdpSession, datagram: Buffer): void {
-    if (!this.closed) this.socket.send(datagram, session.clientPort, session.clientAddress);
+    if (!this.closed) this.socket.send(datagram, session.peerPort, session.clientAddress);
   }
 
   /** Answers a client with no session (a first-bytes step that replies itself). */
@@ -86,8 +86,8 @@ export class UdpListener implements UdpReplier {
 
   forget(session: UdpSession): void {
     const byPort = this.sessions.get(session.clientAddress);
-    if (byPort?.get(session.clientPort) !== session) return;
-    byPort.delete(session.clientPort);
+    if (byPort?.get(session.peerPort) !== session) return;
+    byPort.delete(session.peerPort);
     if (byPort.size === 0) this.sessions.delete(session.clientAddress);
   }
 

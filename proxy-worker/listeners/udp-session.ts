@@ -4,12 +4,13 @@ import type { ConnectionInfo } from '../../shared/ipc/protocol.js';
 import type { UpstreamState } from '../balancer/upstream-state.js';
 import { coarseClock } from '../runtime/clock.js';
 import type { UdpGuard } from '../l7/udp-guard.js';
+import type { HeaderReceiver } from '../proxy-protocol/header-receiver.js';
 
 /** Datagrams that arrive while the upstream socket is still connecting are held, up to this many. */
 const MAX_PENDING_DATAGRAMS = 64;
 
 export interface UdpSessionHost {
-  readonly counters: { bytesIn: number; bytesOut: number; udpDropped: number };
+  readonly counters: { bytesIn: number; bytesOut: number; udpDropped: number; proxyProtocolRefused: number };
   sessionEnded(session: UdpSession, reason: string): void;
 }
 
@@ -51,6 +52,10 @@ export class UdpSession {
     private proxyHeader: Buffer | null = null,
     /** true: on every datagram; false: on the first one only (then dropped). */
     private readonly headerOnEvery = false,
+    /** The peer's own port, where replies go; not `clientPort` when a PROXY header named the client. */
+    readonly peerPort = clientPort,
+    /** Reads the PROXY headers a trusted peer puts on the session's datagrams (proxy_protocol.receive). */
+    private readonly inbound: HeaderReceiver | null = null,
   ) {
     upstream.acquire();
     this.socket = dgram.createSocket(isIPv6(upstream.ip) ? 'udp6' : 'udp4');
@@ -60,6 +65,14 @@ export class UdpSession {
   }
 
   forward(datagram: Buffer): void {
+    if (this.inbound !== null) {
+      const headerBytes = this.inbound.headerLengthIn(datagram, this.clientIp, this.clientPort);
+      if (headerBytes < 0) {
+        this.host.counters.proxyProtocolRefused++;
+        return;
+      }
+      if (headerBytes > 0) datagram = datagram.subarray(headerBytes);
+    }
     const n = datagram.length;
     if (this.guard !== null && !this.guard.inbound(n, coarseClock.now)) return;
     this.bytesIn += n;

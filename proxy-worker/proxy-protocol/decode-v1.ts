@@ -1,14 +1,15 @@
 // The v1 text line, decoded strictly: `PROXY TCP4|TCP6 <src> <dst> <sport> <dport>\r\n` with single
 // spaces, IPv4 without leading zeros, ports 0-65535 without leading zeros, CRLF within 107 bytes,
 // or `PROXY UNKNOWN` (anything up to the CRLF ignored).
-import { formatIpv4, formatIpv6, isV4Mapped, parseIpv4, parseIpv6 } from '../../shared/acl/ip-address.js';
+import { isIP } from 'node:net';
+import { parseIpv4 } from '../../shared/acl/ip-address.js';
+import { canonicalIp } from '../../shared/ip-port.js';
 import { INCOMPLETE, NO_TLVS, invalid, type DecodeResult, type HeaderAddress } from './proxy-header.js';
 import { V1_MAX_LINE_BYTES, V1_PREFIX } from './wire.js';
 
 const CR = 0x0d;
 const LF = 0x0a;
 const PORT = /^(?:0|[1-9][0-9]{0,4})$/;
-const words = new Uint32Array(4);
 
 /** Decodes the v1 line at the start of `bytes` (which must start like `PROXY `, or be a prefix of it). */
 export function decodeV1(bytes: Buffer): DecodeResult {
@@ -52,11 +53,11 @@ function decodeLine(line: string, length: number): DecodeResult {
   return { status: 'complete', length, header: { version: 1, command: 'proxy', transport: 'tcp', source, destination, tlvs: NO_TLVS } };
 }
 
-/** The address in canonical form (IPv6 per RFC 5952, IPv4-mapped IPv6 as IPv4), or null. */
+/** The address in RouteX's one canonical spelling (IPv6 per RFC 5952, IPv4-mapped IPv6 as IPv4), or null. */
 function addressOf(text: string, family: 4 | 6): string | null {
   if (family === 4) return parseIpv4(text) >= 0 ? text : null;
-  if (text.includes('%') || !parseIpv6(text, words)) return null;
-  return isV4Mapped(words) ? formatIpv4(words[3]!) : formatIpv6(words);
+  if (text.includes('%') || isIP(text) !== 6) return null;
+  return canonicalIp(text) ?? null;
 }
 
 function portOf(text: string): number {

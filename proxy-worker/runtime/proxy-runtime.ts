@@ -36,6 +36,8 @@ import { reject, type FirstBytesContext, type FirstBytesStep, type Rejection } f
 import type { BanTarget } from '../l7/ban-table.js';
 import { reachedAddress, sentUniqueId, tcpHeader, udpHeader } from '../proxy-protocol/send-headers.js';
 import { UniqueIds } from '../proxy-protocol/unique-ids.js';
+import { HeaderReceiver } from '../proxy-protocol/header-receiver.js';
+import { PROXY_PROTOCOL_REFUSED, receiveStep } from '../proxy-protocol/receive-step.js';
 
 /** How long first bytes may take when neither slow_connection nor `timeouts.client_read` bounds it. */
 const FIRST_BYTES_FALLBACK_MS = 30_000;
@@ -63,6 +65,8 @@ export class ProxyRuntime implements RelayHost, UdpSessionHost, FirstBytesHost, 
   /** The first-bytes steps per transport, or null when none reads bytes (then nothing is buffered). */
   private tcpPlan: FirstBytesPlan | null = null;
   private udpPlan: FirstBytesPlan | null = null;
+  /** proxy_protocol.receive on UDP, or null when UDP listeners read no headers. */
+  private udpReceiver: HeaderReceiver | null = null;
   pool: Pool;
   readonly relays = new Map<number, TcpRelay>();
   readonly sessions = new Map<number, UdpSession>();
@@ -73,6 +77,7 @@ export class ProxyRuntime implements RelayHost, UdpSessionHost, FirstBytesHost, 
   private readonly sweeper: TimeoutSweeper;
   private readonly noUpstreamWarning: ThrottledWarning;
   private readonly sessionCapWarning: ThrottledWarning;
+  private readonly proxyHeaderWarning: ThrottledWarning;
   private readonly health: UpstreamHealth;
   private nextConnectionId = 1;
   private draining = false;
@@ -89,6 +94,7 @@ export class ProxyRuntime implements RelayHost, UdpSessionHost, FirstBytesHost, 
     this.pool = new Pool(config);
     this.acl.apply(config);
     this.protection = new Protection(this, notify, (message, fields) => logger.info(message, fields));
+    this.proxyHeaderWarning = new ThrottledWarning(logger, 'connection refused by proxy_protocol.receive');
     this.applyProtection(config);
     this.sweeper = new TimeoutSweeper(this);
     this.noUpstreamWarning = new ThrottledWarning(logger, 'no healthy upstream, connection refused');
@@ -182,7 +188,10 @@ export class ProxyRuntime implements RelayHost, UdpSessionHost, FirstBytesHost, 
       for (const session of listener.handOver()) {
         session.handedOver = true;
         this.counters.activeUdpSessions--;
-        handedOver.push({ listener: listener.key, clientAddress: session.clientAddress, clientPort: session.clientPort, upstreamIp: session.upstream.ip, upstreamPort: session.upstream.port });
+        const record: HandedOverSession = { listener: listener.key, clientAddress: session.clientAddress, clientPort: session.peerPort, upstreamIp: session.upstream.ip, upstreamPort: session.upstream.port };
+        // A client named by a PROXY header: the successor cannot read it again (a sender with udp_header: first sent it once).
+        if (session.peerPort !== session.clientPort || unmapIpv4(session.clientAddress) !== session.clientIp) record.proxied = { ip: session.clientIp, port: session.clientPort };
+        handedOver.push(record);
       }
     }
     this.handedOver.clear();
@@ -303,14 +312,14 @@ export class ProxyRuntime implements RelayHost, UdpSessionHost, FirstBytesHost, 
       this.dialTcp(socket, spec, client, null, false);
       return;
     }
-    const ctx: FirstBytesContext = { protocol: 'tcp', listener: spec, client, bytes: EMPTY, start: 0, end: 0, complete: false, route: null };
+    const ctx: FirstBytesContext = { protocol: 'tcp', listener: spec, client, bytes: EMPTY, start: 0, end: 0, complete: false, route: null, reached: null };
     const reader = new FirstBytesReader(socket, ctx, plan, this);
     this.pending.add(reader);
     reader.start();
   };
 
   firstBytesPassed(socket: net.Socket, ctx: FirstBytesContext, replay: Buffer | null, clientEnded: boolean): void {
-    this.dialTcp(socket, ctx.listener, ctx.client, replay, clientEnded);
+    this.dialTcp(socket, ctx.listener, ctx.client, replay, clientEnded, ctx.reached ?? null);
   }
 
   firstBytesRejected(socket: net.Socket, ctx: FirstBytesContext, rejection: Rejection): void {
@@ -339,7 +348,8 @@ export class ProxyRuntime implements RelayHost, UdpSessionHost, FirstBytesHost, 
     return closed;
   }
 
-  private dialTcp(socket: net.Socket, spec: ListenerSpec, client: ClientAddress, replay: Buffer | null, clientEnded: boolean): void {
+  /** `reached`: the address the client reached, when a PROXY header said so (else the listener's). */
+  private dialTcp(socket: net.Socket, spec: ListenerSpec, client: ClientAddress, replay: Buffer | null, clientEnded: boolean, reached: ClientAddress | null = null): void {
     if (this.admission.suspendedReason !== null) {
       this.refuse(REFUSED_SUSPENDED, 'tcp', client.ip, spec.port);
       socket.destroy();
@@ -355,7 +365,7 @@ export class ProxyRuntime implements RelayHost, UdpSessionHost, FirstBytesHost, 
     const guard = this.protection.engine?.tcpGuard(client.ip) ?? null;
     const id = this.nextConnectionId++;
     const send = this.config.proxyProtocol.send;
-    const header = send.tcp === 'off' ? null : tcpHeader(send, client, reachedAddress(spec, socket), this.uniqueIds, id);
+    const header = send.tcp === 'off' ? null : tcpHeader(send, client, reached ?? reachedAddress(spec, socket), this.uniqueIds, id);
     const relay = new TcpRelay(id, this, socket, client, spec.port, upstream, replay, clientEnded, guard, header);
     this.relays.set(relay.id, relay);
     this.counters.activeTcpConnections++;
@@ -382,18 +392,28 @@ export class ProxyRuntime implements RelayHost, UdpSessionHost, FirstBytesHost, 
     this.protection.apply(config);
     const fallbackMs = config.timeouts.clientReadMs > 0 ? config.timeouts.clientReadMs : FIRST_BYTES_FALLBACK_MS;
     const admission: FirstBytesStep = { name: 'admission', maxBytes: 0, decide: (ctx) => this.admit(ctx.client.ip, ctx.protocol) ?? 'pass' };
-    const plan = (protocol: 'tcp' | 'udp'): FirstBytesPlan | null => {
-      const steps = this.protection.steps(protocol, fallbackMs);
-      return steps.length === 0 ? null : new FirstBytesPlan([admission, ...steps], fallbackMs);
+    const receive = config.proxyProtocol.receive;
+    const receiverFor = (protocol: 'tcp' | 'udp'): HeaderReceiver | null =>
+      receive.enabled && (protocol === 'tcp' ? receive.onTcp : receive.onUdp) ? new HeaderReceiver(receive, protocol) : null;
+    const countHeader = (): void => {
+      this.counters.proxyProtocolHeaders++;
     };
-    this.tcpPlan = plan('tcp');
-    this.udpPlan = plan('udp');
+    const plan = (protocol: 'tcp' | 'udp', receiver: HeaderReceiver | null): FirstBytesPlan | null => {
+      const steps = this.protection.steps(protocol, fallbackMs);
+      // The PROXY header goes first: the ACL, bans and every L7 step read the address it gives.
+      const first = receiver === null ? [] : [receiveStep(receiver, countHeader)];
+      return steps.length === 0 && receiver === null ? null : new FirstBytesPlan([...first, admission, ...steps], fallbackMs);
+    };
+    this.udpReceiver = receiverFor('udp');
+    this.tcpPlan = plan('tcp', receiverFor('tcp'));
+    this.udpPlan = plan('udp', this.udpReceiver);
   }
 
-  private readonly openUdpSession = (listener: UdpListener, clientAddress: string, clientPort: number, datagram: Buffer): UdpSession | undefined => {
-    const handedOver = this.handedOver.take(listener.key, clientAddress, clientPort);
+  /** `clientAddress`, `peerPort`: the datagram's sender as the listening socket saw it. */
+  private readonly openUdpSession = (listener: UdpListener, clientAddress: string, peerPort: number, datagram: Buffer): UdpSession | undefined => {
+    const handedOver = this.handedOver.take(listener.key, clientAddress, peerPort);
     if (handedOver !== undefined) {
-      const adopted = this.adoptUdpSession(listener, clientAddress, clientPort, handedOver);
+      const adopted = this.adoptUdpSession(listener, clientAddress, peerPort, handedOver);
       if (adopted !== undefined) return adopted;
     }
     if (this.sessions.size >= this.config.udpMaxSessions) {
@@ -402,7 +422,9 @@ export class ProxyRuntime implements RelayHost, UdpSessionHost, FirstBytesHost, 
       return undefined;
     }
     const spec = listener.spec;
-    const clientIp = unmapIpv4(clientAddress);
+    let clientIp = unmapIpv4(clientAddress);
+    let clientPort = peerPort;
+    let reached: ClientAddress = spec;
     const plan = this.udpPlan;
     if (plan === null) {
       const refused = this.admit(clientIp, 'udp');
@@ -411,14 +433,17 @@ export class ProxyRuntime implements RelayHost, UdpSessionHost, FirstBytesHost, 
         return undefined;
       }
     } else {
-      const ctx: FirstBytesContext = { protocol: 'udp', listener: spec, client: { ip: clientIp, port: clientPort }, bytes: datagram, start: 0, end: datagram.length, complete: true, route: null };
+      const ctx: FirstBytesContext = { protocol: 'udp', listener: spec, client: { ip: clientIp, port: peerPort }, bytes: datagram, start: 0, end: datagram.length, complete: true, route: null, reached: null };
       const outcome = plan.run(ctx, { index: 0 });
       if (outcome !== 'done') {
         if (outcome === 'need-more') return undefined;
-        if (outcome.kind === 'reject') this.refuse(outcome, 'udp', clientIp, spec.port);
-        else outcome.udp?.((reply) => listener.sendTo(clientAddress, clientPort, reply), ctx);
+        if (outcome.kind === 'reject') this.refuse(outcome, 'udp', ctx.client.ip, spec.port);
+        else outcome.udp?.((reply) => listener.sendTo(clientAddress, peerPort, reply), ctx);
         return undefined;
       }
+      clientIp = ctx.client.ip;
+      clientPort = ctx.client.port;
+      reached = ctx.reached ?? spec;
     }
     if (this.admission.suspendedReason !== null) {
       this.refuse(REFUSED_SUSPENDED, 'udp', clientIp, spec.port);
@@ -433,8 +458,8 @@ export class ProxyRuntime implements RelayHost, UdpSessionHost, FirstBytesHost, 
     const guard = this.protection.engine?.udpGuard(clientIp) ?? null;
     const id = this.nextConnectionId++;
     const send = this.config.proxyProtocol.send;
-    const header = send.udp === 'off' ? null : udpHeader(send, { ip: clientIp, port: clientPort }, spec, this.uniqueIds, id);
-    const session = new UdpSession(id, this, listener, clientAddress, clientIp, clientPort, spec.port, upstream, guard, header, send.udpHeader === 'every');
+    const header = send.udp === 'off' ? null : udpHeader(send, { ip: clientIp, port: clientPort }, reached, this.uniqueIds, id);
+    const session = new UdpSession(id, this, listener, clientAddress, clientIp, clientPort, spec.port, upstream, guard, header, send.udpHeader === 'every', peerPort, this.inboundFor(clientAddress));
     this.sessions.set(session.id, session);
     this.counters.activeUdpSessions++;
     this.counters.udpSessionsTotal++;
@@ -451,23 +476,37 @@ export class ProxyRuntime implements RelayHost, UdpSessionHost, FirstBytesHost, 
    * A client the ACL denies or the ban list holds, or whose upstream is gone, is treated as new
    * (and checked so). L7 connection cycling does not count an adoption as a new connection.
    */
-  private adoptUdpSession(listener: UdpListener, clientAddress: string, clientPort: number, handedOver: HandedOverSession): UdpSession | undefined {
-    const clientIp = unmapIpv4(clientAddress);
+  private adoptUdpSession(listener: UdpListener, clientAddress: string, peerPort: number, handedOver: HandedOverSession): UdpSession | undefined {
+    const clientIp = handedOver.proxied?.ip ?? unmapIpv4(clientAddress);
+    const clientPort = handedOver.proxied?.port ?? peerPort;
     const upstream = this.pool.healthyMember(listener.spec.group, handedOver.upstreamIp, handedOver.upstreamPort);
     const aclAllows = this.admission.aclAllows;
     if (upstream === undefined || (aclAllows !== null && !aclAllows(clientIp)) || this.protection.bans.isBanned(clientIp, coarseClock.now)) return undefined;
     const guard = this.protection.engine?.udpGuard(clientIp) ?? null;
-    const session = new UdpSession(this.nextConnectionId++, this, listener, clientAddress, clientIp, clientPort, listener.spec.port, upstream, guard);
+    const id = this.nextConnectionId++;
+    // A new upstream socket, so a new source port: a backend reading PROXY headers must get one again.
+    const send = this.config.proxyProtocol.send;
+    const header = send.udp === 'off' ? null : udpHeader(send, { ip: clientIp, port: clientPort }, listener.spec, this.uniqueIds, id);
+    const session = new UdpSession(id, this, listener, clientAddress, clientIp, clientPort, listener.spec.port, upstream, guard, header, send.udpHeader === 'every', peerPort, this.inboundFor(clientAddress));
     this.sessions.set(session.id, session);
     this.counters.activeUdpSessions++;
     return session;
+  }
+
+  /** The receiver that strips a trusted peer's PROXY headers from its session's datagrams, or null. */
+  private inboundFor(peerAddress: string): HeaderReceiver | null {
+    const receiver = this.udpReceiver;
+    return receiver !== null && receiver.isTrusted(unmapIpv4(peerAddress)) ? receiver : null;
   }
 
   private refuse(rejection: Rejection, protocol: 'tcp' | 'udp', clientIp: string, listenerPort: number): void {
     const reason = rejection.reason;
     if (reason === 'acl') this.counters.aclDenied++;
     else if (reason === 'suspended') this.counters.suspendedRefused++;
-    else {
+    else if (reason === PROXY_PROTOCOL_REFUSED) {
+      this.counters.proxyProtocolRefused++;
+      this.proxyHeaderWarning.hit({ protocol, peer: clientIp, listener: listenerPort, detail: rejection.detail });
+    } else {
       this.protection.counters.block(reason);
       if (rejection.event !== null) this.protection.engine?.offence(clientIp, rejection.event, rejection.detail, protocol, protocol === 'tcp' ? 'rejected' : 'dropped');
     }

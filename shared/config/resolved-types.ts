@@ -180,6 +180,7 @@ export interface TlsPassthroughConfig {
 }
 
 export type SendTcpVersion = 'off' | 'v1' | 'v2';
+export type UntrustedPeerPolicy = 'reject' | 'drop' | 'plain';
 
 /** proxy_protocol.send: headers we write to backends. */
 export interface ProxyProtocolSendConfig {
@@ -193,8 +194,24 @@ export interface ProxyProtocolSendConfig {
   healthCheck: 'local' | 'proxy' | 'none';
 }
 
+/** proxy_protocol.receive: headers read from trusted peers in front. */
+export interface ProxyProtocolReceiveConfig {
+  enabled: boolean;
+  acceptV1: boolean;
+  acceptV2: boolean;
+  /** Which listeners read headers. */
+  onTcp: boolean;
+  onUdp: boolean;
+  trustedCidrs: string[];
+  fromUntrusted: UntrustedPeerPolicy;
+  requireFromTrusted: boolean;
+  headerTimeoutMs: number;
+  maxHeaderBytes: number;
+}
+
 export interface ProxyProtocolConfig {
   send: ProxyProtocolSendConfig;
+  receive: ProxyProtocolReceiveConfig;
 }
 
 /** A proxy file, resolved. One worker process runs exactly one of these. */

@@ -41,6 +41,8 @@ export interface HandedOverSession {
   clientPort: number;
   upstreamIp: string;
   upstreamPort: number;
+  /** The client a trusted peer's PROXY header named for this session, when not the peer itself. */
+  proxied?: { ip: string; port: number };
 }
 
 /** One upstream in a counter report: which one, its health, and its worker-sourced values. */

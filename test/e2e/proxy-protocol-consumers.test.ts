@@ -8,7 +8,7 @@ import { freePort } from '../helpers/free-ports.js';
 import { haproxyMissing, nginxMissing, startHaproxy, startNginx, type PeerProcess } from '../helpers/peer-process.js';
 import { proxyYaml } from '../helpers/proxy-yaml.js';
 import { SupervisorProcess } from '../helpers/supervisor-process.js';
-import { TcpClient } from '../helpers/tcp-client.js';
+import { replyUntilClose } from '../helpers/tcp-client.js';
 import { waitFor } from '../helpers/wait-for.js';
 
 const missing = nginxMissing() || haproxyMissing();
@@ -17,19 +17,6 @@ const CLIENTS = [
   { host: '127.0.0.1', localAddress: '127.0.0.3', seenAs: '127.0.0.3' },
   { host: '::1', localAddress: '::1', seenAs: '::1' },
 ];
-
-/** What a client gets back through RouteX, with its own local port. */
-async function ask(port: number, client: (typeof CLIENTS)[number], request = ''): Promise<{ reply: string; localPort: number }> {
-  const connection = await TcpClient.connect(port, { host: client.host, localAddress: client.localAddress });
-  const localPort = connection.socket.localPort!;
-  try {
-    if (request !== '') connection.write(request);
-    await connection.waitClosed();
-    return { reply: connection.received.toString(), localPort };
-  } finally {
-    connection.destroy();
-  }
-}
 
 describe('PROXY headers to real consumers', { skip: missing }, () => {
   const ports: Record<string, number> = {};
@@ -75,14 +62,14 @@ frontend echo
   for (const version of ['v1', 'v2']) {
     it(`nginx reads the client's own address and port from RouteX's ${version} header`, async () => {
       for (const client of CLIENTS) {
-        const { reply, localPort } = await ask(ports[`nginx-${version}`]!, client);
+        const { reply, localPort } = await replyUntilClose(ports[`nginx-${version}`]!, client);
         assert.equal(reply, `${client.seenAs} ${localPort}\n`, `client ${client.localAddress}`);
       }
     });
 
     it(`HAProxy accept-proxy sees the client's own address from RouteX's ${version} header${version === 'v2' ? ', and our UNIQUE_ID' : ''}`, async () => {
       for (const client of CLIENTS) {
-        const { reply, localPort } = await ask(ports[`haproxy-${version}`]!, client, 'GET / HTTP/1.0\r\n\r\n');
+        const { reply, localPort } = await replyUntilClose(ports[`haproxy-${version}`]!, { ...client, request: 'GET / HTTP/1.0\r\n\r\n' });
         const body = reply.slice(reply.indexOf('\r\n\r\n') + 4);
         assert.match(reply, /^HTTP\/1\.[01] 200/);
         if (version === 'v1') {

@@ -94,3 +94,19 @@ export async function tcpRoundTrip(port: number, payload: Buffer | string, expec
     client.destroy();
   }
 }
+
+/**
+ * Connects from `localAddress`, sends `request` (if any) and reads until the server closes: the
+ * whole reply, and the client's own port (to match what the server saw).
+ */
+export async function replyUntilClose(port: number, options: { host?: string; localAddress?: string; request?: string } = {}): Promise<{ reply: string; localPort: number }> {
+  const client = await TcpClient.connect(port, { host: options.host, localAddress: options.localAddress });
+  const localPort = client.socket.localPort!;
+  try {
+    if (options.request !== undefined) client.write(options.request);
+    await client.waitClosed();
+    return { reply: client.received.toString(), localPort };
+  } finally {
+    client.destroy();
+  }
+}
