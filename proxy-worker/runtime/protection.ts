@@ -83,7 +83,7 @@ export class Protection implements L7Host {
     const target = canonicalCidr(ip);
     if (target === undefined) return;
     const now = Date.now();
-    this.addBans([{ target, reason, source: this.proxyName, createdAtMs: now, expiresAtMs: now + durationMs }]);
+    this.addBans([{ target, reason, source: this.proxyName, node: null, createdAtMs: now, expiresAtMs: now + durationMs }]);
     this.notify({ type: 'ban.requested', target, durationMs, reason });
   }
 

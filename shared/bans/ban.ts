@@ -7,6 +7,8 @@ export interface Ban {
   reason: string;
   /** Who banned: a proxy's name (scoring, connection cycling) or `api`. */
   source: string;
+  /** The cluster node that banned it (`cluster.node_id`); null on a single node. */
+  node: string | null;
   createdAtMs: number;
   /** Unix ms when the ban lifts by itself; null = until unbanned. */
   expiresAtMs: number | null;

@@ -1,11 +1,12 @@
 // The one ban list of this RouteX: bans from the API and from every proxy's L7 engine, kept in
 // a `BanStore` so a restart forgets none, expiring by themselves on time. Every change is an
-// event: the fleet pushes it to all workers; other parts (a kernel ban set, a cluster link) can
-// subscribe the same way.
+// event: the fleet pushes it to all workers; other parts (a kernel ban set) subscribe the same
+// way. In a cluster, bans made on other nodes arrive through the shared store and become the
+// same events as local ones.
 import type { Ban } from '../../shared/bans/ban.js';
-import type { BanStore } from './ban-store.js';
+import type { BanRemovalCause, BanStore, SharedBanList } from './ban-store.js';
 
-export type BanChange = { kind: 'added'; ban: Ban } | { kind: 'removed'; ban: Ban; cause: 'unbanned' | 'expired' };
+export type BanChange = { kind: 'added'; ban: Ban } | { kind: 'removed'; ban: Ban; cause: BanRemovalCause };
 export type BanListener = (change: BanChange) => void;
 
 interface BanLogger {
@@ -22,20 +23,28 @@ export class BanList {
   private timer: NodeJS.Timeout | null = null;
 
   constructor(
-    private readonly store: BanStore,
+    private store: BanStore,
     private readonly logger: BanLogger,
     private readonly now: () => number = Date.now,
+    /** `cluster.node_id`, recorded on the bans made here; null on a single node. */
+    private readonly nodeId: string | null = null,
   ) {}
 
-  /** Reads the stored list; bans that expired while RouteX was down are removed from the store. */
-  async load(): Promise<void> {
+  /**
+   * Reads the stored list (bans that expired while RouteX was down are removed from the store),
+   * then, with a shared store, what the other nodes know. `store` replaces the one given at
+   * construction: a cluster node's shared store is only known once it started.
+   */
+  async load(store: BanStore = this.store): Promise<void> {
+    this.store = store;
     const now = this.now();
-    for (const ban of await this.store.load()) {
-      if (ban.expiresAtMs !== null && ban.expiresAtMs <= now) void this.persist(() => this.store.delete(ban.target));
+    for (const ban of await store.load()) {
+      if (ban.expiresAtMs !== null && ban.expiresAtMs <= now) void this.persist(() => store.delete(ban, 'expired'));
       else this.bans.set(ban.target, ban);
     }
     this.armExpiry();
     if (this.bans.size > 0) this.logger.info('bans loaded', { bans: this.bans.size });
+    await store.share?.(this.shared);
   }
 
   get size(): number {
@@ -54,12 +63,9 @@ export class BanList {
   /** Bans `target` (a canonical CIDR) for `durationMs` (null: until unbanned), replacing a ban it had. */
   add(target: string, reason: string, source: string, durationMs: number | null): Ban {
     const createdAtMs = this.now();
-    const ban: Ban = { target, reason, source, createdAtMs, expiresAtMs: durationMs === null ? null : createdAtMs + durationMs };
-    this.bans.set(target, ban);
+    const ban: Ban = { target, reason, source, node: this.nodeId, createdAtMs, expiresAtMs: durationMs === null ? null : createdAtMs + durationMs };
+    this.put(ban);
     void this.persist(() => this.store.save(ban));
-    this.logger.info('ip banned', { target, reason, source, expiresAt: ban.expiresAtMs === null ? null : new Date(ban.expiresAtMs).toISOString() });
-    this.armExpiry();
-    this.emit({ kind: 'added', ban });
     return ban;
   }
 
@@ -82,10 +88,33 @@ export class BanList {
     this.timer = null;
   }
 
-  private drop(ban: Ban, cause: 'unbanned' | 'expired'): void {
+  /** What a shared store may change: bans made and lifted on other nodes, enforced like local ones but not stored again. */
+  private readonly shared: SharedBanList = {
+    list: () => this.list(),
+    get: (target) => this.bans.get(target),
+    addedElsewhere: (ban) => {
+      if (ban.expiresAtMs === null || ban.expiresAtMs > this.now()) this.put(ban);
+    },
+    removedElsewhere: (target) => {
+      const ban = this.bans.get(target);
+      if (ban === undefined) return;
+      this.drop(ban, 'unbanned', false);
+      this.armExpiry();
+    },
+  };
+
+  private put(ban: Ban): void {
+    this.bans.set(ban.target, ban);
+    const { target, reason, source, node } = ban;
+    this.logger.info('ip banned', { target, reason, source, ...(node === null ? {} : { node }), expiresAt: ban.expiresAtMs === null ? null : new Date(ban.expiresAtMs).toISOString() });
+    this.armExpiry();
+    this.emit({ kind: 'added', ban });
+  }
+
+  private drop(ban: Ban, cause: BanRemovalCause, store = true): void {
     this.bans.delete(ban.target);
-    void this.persist(() => this.store.delete(ban.target));
-    this.logger.info(cause === 'expired' ? 'ban expired' : 'ip unbanned', { target: ban.target });
+    if (store) void this.persist(() => this.store.delete(ban, cause));
+    this.logger.info(cause === 'expired' ? 'ban expired' : 'ip unbanned', { target: ban.target, ...(store ? {} : { elsewhere: true }) });
     this.emit({ kind: 'removed', ban, cause });
   }
 

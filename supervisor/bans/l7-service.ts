@@ -6,6 +6,7 @@ import type { CommandMessage } from '../../shared/ipc/protocol.js';
 import type { StateStore } from '../store/state-store.js';
 import type { L7EventQuery, StoredL7Event } from '../store/l7-event-store.js';
 import { BanList } from './ban-list.js';
+import type { BanStore } from './ban-store.js';
 import { banDisplayTarget } from '../../shared/bans/ban.js';
 import type { SupervisorEvents } from '../events/supervisor-events.js';
 import type { L7Link } from './l7-link.js';
@@ -28,13 +29,14 @@ export class L7Service implements L7Link {
     private readonly logger: L7Logger,
     private readonly broadcast: (message: CommandMessage) => void,
     events?: SupervisorEvents,
+    nodeId: string | null = null,
   ) {
-    this.banList = new BanList(store.bans, logger);
+    this.banList = new BanList(store.bans, logger, Date.now, nodeId);
     this.banList.subscribe((change) => {
       const ip = banDisplayTarget(change.ban.target);
       if (change.kind === 'added') {
         this.broadcast({ type: 'bans.added', bans: [change.ban] });
-        events?.publish({ type: 'ban.added', ip, reason: change.ban.reason, source: change.ban.source, expiresAt: change.ban.expiresAtMs === null ? null : new Date(change.ban.expiresAtMs).toISOString() });
+        events?.publish({ type: 'ban.added', ip, reason: change.ban.reason, source: change.ban.source, node: change.ban.node, expiresAt: change.ban.expiresAtMs === null ? null : new Date(change.ban.expiresAtMs).toISOString() });
       } else {
         this.broadcast({ type: 'bans.removed', targets: [change.ban.target] });
         events?.publish({ type: 'ban.removed', ip, cause: change.cause });
@@ -42,8 +44,9 @@ export class L7Service implements L7Link {
     });
   }
 
-  start(): Promise<void> {
-    return this.banList.load();
+  /** Loads the ban list: from SQLite, or from a cluster's `shared` store (which keeps SQLite as its own copy). */
+  start(shared?: BanStore): Promise<void> {
+    return this.banList.load(shared);
   }
 
   close(): void {

@@ -11,7 +11,7 @@ export type SupervisorEvent =
   | { type: 'upstream.health'; proxy: string; upstream: string; healthy: boolean }
   | { type: 'config.rejected'; proxy: string; file: string; errors: { path: string; message: string }[] }
   | { type: 'proxy.suspended'; proxy: string; suspended: boolean; reason: string | null }
-  | { type: 'ban.added'; ip: string; reason: string; source: string; expiresAt: string | null }
+  | { type: 'ban.added'; ip: string; reason: string; source: string; node: string | null; expiresAt: string | null }
   | { type: 'ban.removed'; ip: string; cause: 'unbanned' | 'expired' };
 
 export type SupervisorEventType = SupervisorEvent['type'];

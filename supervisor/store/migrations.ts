@@ -89,6 +89,11 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX l7_events_proxy ON l7_events (proxy, id);
       CREATE INDEX l7_events_ip ON l7_events (ip, id);`,
   },
+  {
+    version: 4,
+    name: 'the cluster node that made each ban',
+    sql: `ALTER TABLE bans ADD COLUMN node TEXT;`,
+  },
 ];
 
 /** Runs the steps the database has not run yet; returns the versions applied. */

@@ -67,6 +67,7 @@ export const STREAM_EVENTS = {
       ip: Type.String({ description: 'The banned address, or network in CIDR form.' }),
       reason: Type.String(),
       source: Type.String({ description: 'The proxy whose L7 engine banned it, or `api`.' }),
+      node: Type.Union([Type.String(), Type.Null()], { description: 'The cluster node that banned it (`cluster.node_id`); null without a cluster.' }),
       expires_at: Type.Union([Timestamp, Type.Null()]),
     },
     { ...Strict, description: 'An address or network was banned in every proxy (its connections are being closed).' },

@@ -8,6 +8,7 @@ export const BanView = Type.Object(
     ip: Type.String({ description: 'The banned address, or network in CIDR form.' }),
     reason: Type.String(),
     source: Type.String({ description: 'The proxy whose L7 engine banned it, or `api`.' }),
+    node: Type.Union([Type.String(), Type.Null()], { description: 'The cluster node that banned it (`cluster.node_id`); null without a cluster.' }),
     created_at: Timestamp,
     expires_at: Type.Union([Timestamp, Type.Null()], { description: 'When the ban lifts by itself; null: until unbanned.' }),
     expires_in_seconds: Type.Union([Type.Integer(), Type.Null()]),

@@ -8,6 +8,7 @@ export function banView(ban: Ban, nowMs = Date.now()) {
     ip: banDisplayTarget(ban.target),
     reason: ban.reason,
     source: ban.source,
+    node: ban.node,
     created_at: new Date(ban.createdAtMs).toISOString(),
     expires_at: ban.expiresAtMs === null ? null : new Date(ban.expiresAtMs).toISOString(),
     expires_in_seconds: ban.expiresAtMs === null ? null : Math.max(0, Math.ceil((ban.expiresAtMs - nowMs) / 1000)),

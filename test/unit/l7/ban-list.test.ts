@@ -52,7 +52,7 @@ test('ban list: the store keeps bans across instances and drops those that expir
 
 test('worker ban table: addresses and networks, IPv4-mapped clients, expiry', () => {
   const table = new BanTable();
-  const ban = (target: string, expiresAtMs: number | null) => ({ target, reason: '', source: 'api', createdAtMs: 0, expiresAtMs });
+  const ban = (target: string, expiresAtMs: number | null) => ({ target, reason: '', source: 'api', node: null, createdAtMs: 0, expiresAtMs });
   table.add([ban('203.0.113.7/32', null), ban('2001:db8::/32', null), ban('198.51.100.0/24', 1000), ban('2001:db8:ffff::1/128', null)]);
   assert.equal(table.isBanned('203.0.113.7', 0), true);
   assert.equal(table.isBanned('::ffff:203.0.113.7', 0), true);
@@ -73,4 +73,29 @@ test('ban target: finds the live clients a ban covers', () => {
   assert.equal(new BanTarget('10.0.0.0/8').covers('11.0.0.1'), false);
   assert.equal(new BanTarget('2001:db8::1/128').covers('2001:db8::1'), true);
   assert.equal(new BanTarget('2001:db8::1/128').covers('10.0.0.1'), false);
+});
+
+test('ban list: bans from other nodes are enforced like local ones, and not stored again by the list', async () => {
+  const saved: string[] = [];
+  let shared: import('../../../supervisor/bans/ban-store.js').SharedBanList | undefined;
+  const store = {
+    load: async () => [],
+    save: async (ban: { target: string }) => void saved.push(`save ${ban.target}`),
+    delete: async (ban: { target: string }, cause: string) => void saved.push(`delete ${ban.target} ${cause}`),
+    share: async (list: import('../../../supervisor/bans/ban-store.js').SharedBanList) => void (shared = list),
+  };
+  const list = new BanList(store, quiet, Date.now, 'edge-1');
+  await list.load();
+  const changes: BanChange[] = [];
+  list.subscribe((c) => changes.push(c));
+  assert.equal(list.add('203.0.113.1/32', 'local', 'api', null).node, 'edge-1');
+  shared!.addedElsewhere({ target: '203.0.113.2/32', reason: 'remote', source: 'mc', node: 'edge-2', createdAtMs: Date.now(), expiresAtMs: null });
+  shared!.addedElsewhere({ target: '203.0.113.3/32', reason: 'stale', source: 'mc', node: 'edge-2', createdAtMs: 0, expiresAtMs: 1 });
+  assert.equal(shared!.get('203.0.113.2/32')?.node, 'edge-2');
+  shared!.removedElsewhere('203.0.113.1/32');
+  shared!.removedElsewhere('203.0.113.9/32');
+  assert.deepEqual(changes.map((c) => `${c.kind} ${c.ban.target} ${c.ban.node}`), ['added 203.0.113.1/32 edge-1', 'added 203.0.113.2/32 edge-2', 'removed 203.0.113.1/32 edge-1']);
+  assert.deepEqual(shared!.list().map((b) => b.target), ['203.0.113.2/32']);
+  assert.deepEqual(saved, ['save 203.0.113.1/32'], 'only the local ban went to the store');
+  list.close();
 });

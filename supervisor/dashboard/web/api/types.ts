@@ -150,6 +150,8 @@ export interface Ban {
   ip: string;
   reason: string;
   source: string;
+  /** The cluster node that made the ban; null without a cluster. */
+  node: string | null;
   created_at: string;
   expires_at: string | null;
   expires_in_seconds: number | null;

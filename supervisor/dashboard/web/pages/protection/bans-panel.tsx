@@ -80,7 +80,7 @@ export function BansPanel() {
                 <tr key={ban.ip} data-ban={ban.ip}>
                   <td class="mono">{ban.ip}</td>
                   <td>{ban.reason}</td>
-                  <td>{ban.source}</td>
+                  <td>{ban.node === null ? ban.source : `${ban.source} (${ban.node})`}</td>
                   <td class="nowrap" title={dateTime(ban.created_at)}>
                     {time(ban.created_at)}
                   </td>
