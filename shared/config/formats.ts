@@ -8,6 +8,7 @@ import { parseHostPort } from './host-port.js';
 import { parseIpList } from './ip-list.js';
 import type { Parsed } from './parsed.js';
 import { parsePortSpec } from './port-spec.js';
+import { parseRedisUrl } from './redis-url.js';
 
 export interface ConfigFormat {
   /** What to write, for values of the wrong type entirely; absent = the plain type message. */
@@ -19,6 +20,7 @@ export interface ConfigFormat {
 const PROXY_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 const CHAIN_PREFIX = /^[A-Za-z][A-Za-z0-9_-]{0,15}$/;
 const COMMENT_PREFIX = /^[A-Za-z0-9._-]{1,32}$/;
+const KEY_PREFIX = /^[A-Za-z0-9:._-]{0,64}$/;
 
 function errorOf<T>(parsed: Parsed<T>): string | undefined {
   return parsed.ok ? undefined : parsed.error;
@@ -61,6 +63,17 @@ export const CONFIG_FORMATS: Readonly<Record<string, ConfigFormat>> = {
   },
   'comment-prefix': {
     check: matching(COMMENT_PREFIX, 'must be 1-32 characters: letters, digits, ".", "_" or "-"'),
+  },
+  'node-id': {
+    check: (value) => (value === '' ? undefined : matching(PROXY_NAME, 'must be 1-64 characters: letters, digits, ".", "_" or "-", starting with a letter or digit (or empty for the host name)')(value)),
+  },
+  'redis-url': {
+    expected: 'must be a URL like "redis://10.0.0.5:6379/0", as a string',
+    check: (value) => (value === '' ? undefined : errorOf(parseRedisUrl(String(value)))),
+  },
+  'key-prefix': {
+    expected: 'must be a string like "routex:"',
+    check: matching(KEY_PREFIX, 'must be at most 64 characters: letters, digits, ":", ".", "_" or "-"'),
   },
   'non-blank': {
     check: (value) => (String(value).trim() === '' ? 'must not be empty' : undefined),

@@ -1,5 +1,6 @@
 // Checks on global.yaml that the schema cannot express: values that depend on each other.
 import type { CheckContext } from './check-context.js';
+import { checkCluster } from './cluster-checks.js';
 import { formatDuration, parseDuration } from './duration.js';
 import { requirePositiveDuration } from './duration-checks.js';
 import type { Filled } from './filled.js';
@@ -14,6 +15,7 @@ export function checkGlobal(global: Global, ctx: CheckContext): void {
   checkTimezone(global.timezone, ctx);
   checkMetrics(global.metrics, ctx);
   checkDefaults(global.defaults, ctx);
+  checkCluster(global.cluster, ctx);
   if (ctx.clean('network.tcp_keepalive_enabled', 'network.tcp_keepalive_interval') && global.network.tcp_keepalive_enabled) {
     requirePositiveDuration(ctx, 'network.tcp_keepalive_interval', global.network.tcp_keepalive_interval);
   }

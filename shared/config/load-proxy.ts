@@ -28,6 +28,9 @@ export function parseProxyConfig(text: string, file: string, global: GlobalConfi
   const proxy = schema.data as Filled<ProxyFile>;
   const ctx = new CheckContext(file, schema.issues);
   checkProxy(proxy, global.defaults, ctx);
+  if (ctx.clean('bandwidth.scope') && proxy.bandwidth.scope === 'cluster' && !global.cluster.enabled) {
+    ctx.error('bandwidth.scope', 'cluster needs cluster.enabled: true in global.yaml (the usage of every node is counted in its Redis); use node, or enable the cluster');
+  }
   const issues = [...schema.issues, ...ctx.issues];
   if (issues.length > 0) return { issues, warnings: ctx.warnings, raw };
   return { config: resolveProxy(proxy, global), issues, warnings: ctx.warnings, raw };

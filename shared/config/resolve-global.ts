@@ -1,11 +1,13 @@
 // global.yaml, checked, into the resolved `GlobalConfig`: durations in ms, paths absolute.
+import { hostname } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { parseDuration } from './duration.js';
 import type { Filled } from './filled.js';
 import { parseHostPort } from './host-port.js';
 import { must } from './parsed.js';
 import { resolveAcl } from './resolve-acl.js';
-import type { GlobalConfig, GlobalDefaults, NetworkConfig } from './resolved-types.js';
+import { parseRedisUrl } from './redis-url.js';
+import type { ClusterConfig, GlobalConfig, GlobalDefaults, NetworkConfig } from './resolved-types.js';
 import type { GlobalFile } from './schema-global.js';
 import { canonicalTimeZone } from './time-zone.js';
 
@@ -57,6 +59,23 @@ export function resolveGlobal(global: Global, file: string): GlobalConfig {
       filePath: fromFolder(logging.file_path),
       maxSizeMb: logging.max_size_mb,
       maxBackups: logging.max_backups,
+    },
+    cluster: resolveCluster(global.cluster, fromFolder),
+  };
+}
+
+function resolveCluster(cluster: Global['cluster'], fromFolder: (path: string) => string): ClusterConfig {
+  const { redis } = cluster;
+  const url = redis.url.trim();
+  const rediss = url !== '' && parseRedisUrl(url).ok && must(parseRedisUrl(url)).tls;
+  return {
+    enabled: cluster.enabled,
+    nodeId: cluster.node_id === '' ? hostname() : cluster.node_id,
+    redis: {
+      url,
+      passwordFile: fromFolder(redis.password_file),
+      tls: { enabled: redis.tls.enabled || rediss, caFile: fromFolder(redis.tls.ca_file), certFile: fromFolder(redis.tls.cert_file), keyFile: fromFolder(redis.tls.key_file) },
+      keyPrefix: redis.key_prefix,
     },
   };
 }

@@ -69,6 +69,7 @@ export function resolveProxy(proxy: Proxy, global: GlobalConfig): ProxyConfig {
       weeklyLimit: proxy.bandwidth.weekly_limit,
       monthlyLimit: proxy.bandwidth.monthly_limit,
       suspendOnLimit: proxy.bandwidth.suspend_on_limit,
+      scope: proxy.bandwidth.scope,
     },
   };
 }

@@ -164,8 +164,12 @@ export interface L7Config {
   };
 }
 
+/** `node`: this node's bytes only (SQLite); `cluster`: the sum over every node (Redis). */
+export type BandwidthScope = 'node' | 'cluster';
+
 export interface BandwidthConfig {
   enabled: boolean;
+  scope: BandwidthScope;
   /** Bytes per period; 0 = unlimited. */
   hourlyLimit: number;
   dailyLimit: number;
@@ -313,6 +317,20 @@ export interface GlobalLoggingConfig {
   maxBackups: number;
 }
 
+export interface ClusterConfig {
+  enabled: boolean;
+  /** `node_id`, or the host name when it is empty. */
+  nodeId: string;
+  redis: {
+    url: string;
+    /** Absolute path, or '' for no password. */
+    passwordFile: string;
+    /** On when `tls.enabled` is true or the url is `rediss://`. */
+    tls: { enabled: boolean; caFile: string; certFile: string; keyFile: string };
+    keyPrefix: string;
+  };
+}
+
 /** global.yaml, resolved. Relative paths are resolved against the global file's folder. */
 export interface GlobalConfig {
   api: ApiConfig;
@@ -323,4 +341,5 @@ export interface GlobalConfig {
   iptables: IptablesConfig;
   acl: AclConfig;
   logging: GlobalLoggingConfig;
+  cluster: ClusterConfig;
 }

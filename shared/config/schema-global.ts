@@ -2,6 +2,7 @@
 // configuration reference, so they speak to the operator.
 import { Type, type Static } from '@sinclair/typebox';
 import { GlobalAclSchema } from './schema-acl.js';
+import { ClusterSchema } from './schema-cluster.js';
 import { Block, Choice, Duration, Flag, Formatted, List, Text, Whole } from './schema-common.js';
 
 export const API_PERMISSIONS = ['*', 'proxies:read', 'metrics:read'] as const;
@@ -115,6 +116,7 @@ export const GlobalFileSchema = Type.Object(
     iptables: IptablesSchema,
     acl: GlobalAclSchema,
     logging: LoggingSchema,
+    cluster: ClusterSchema,
   },
   { additionalProperties: false, title: 'RouteX global.yaml', description: 'Settings shared by every proxy.' },
 );

@@ -11,6 +11,7 @@ import { RateLimitsSchema } from './schema-rate-limits.js';
 
 export const PROTOCOLS = ['tcp', 'udp', 'tcp-udp'] as const;
 export const ALGORITHMS = ['round-robin', 'least-conn', 'ip-hash', 'weighted', 'random'] as const;
+export const BANDWIDTH_SCOPES = ['node', 'cluster'] as const;
 
 function PortSpec(description: string) {
   return Type.Unsafe<string | number>({ type: ['string', 'integer'], format: 'port-spec', minimum: 1, maximum: 65_535, description });
@@ -62,6 +63,13 @@ const BandwidthSchema = Block(
     weekly_limit: ByteCount('Bytes allowed per week, from Monday 00:00; 0 = unlimited.', 0),
     monthly_limit: ByteCount('Bytes allowed per calendar month; 0 = unlimited.', 0),
     suspend_on_limit: Flag('Refuses new connections and UDP sessions once a limit is passed, until that period ends; false only reports it.', false),
+    scope: Type.Optional(
+      Choice(
+        BANDWIDTH_SCOPES,
+        'What the limits count (an addition to the spec): node = this node\'s bytes; cluster = the bytes of this proxy (same name) on every node of the cluster, counted in Redis (needs cluster.enabled in global.yaml).',
+        'node',
+      ),
+    ),
   },
   'Bandwidth tracking and quotas.',
 );

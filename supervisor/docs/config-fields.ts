@@ -29,6 +29,9 @@ const FORMAT_NAMES: Record<string, string> = {
   origin: 'URL origin',
   'chain-prefix': 'text',
   'comment-prefix': 'text',
+  'node-id': 'name',
+  'redis-url': 'URL',
+  'key-prefix': 'text',
 };
 
 /** Bounds at or past these are "no real limit" and not worth printing. */

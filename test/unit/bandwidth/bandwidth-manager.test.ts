@@ -27,7 +27,7 @@ class FakeProxy implements MeteredProxy {
     readonly name: string,
     bandwidth: Partial<BandwidthConfig> = {},
   ) {
-    this.config = { bandwidth: { enabled: true, hourlyLimit: 0, dailyLimit: 0, weeklyLimit: 0, monthlyLimit: 0, suspendOnLimit: true, ...bandwidth } };
+    this.config = { bandwidth: { enabled: true, scope: 'node', hourlyLimit: 0, dailyLimit: 0, weeklyLimit: 0, monthlyLimit: 0, suspendOnLimit: true, ...bandwidth } };
   }
   setSuspended(reason: string | null): void {
     if (reason !== this.suspendedReason) this.calls.push(reason);
