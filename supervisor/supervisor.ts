@@ -19,6 +19,7 @@ import { L7Service } from './bans/l7-service.js';
 import { FirewallManager } from './firewall/firewall-manager.js';
 import { runCommand } from './firewall/command-runner.js';
 import type { ProxyRuleInput } from './firewall/rule-builder.js';
+import type { ClusterNode, ClusterStatus } from './cluster/cluster-node.js';
 
 export interface SupervisorPaths {
   globalFile: string;
@@ -45,6 +46,8 @@ export class Supervisor {
   readonly firewall: FirewallManager;
   private watcher: ProxyWatcher;
   private api: ApiServer | null = null;
+  /** Set at start when `cluster.enabled`: the Redis link, shared bans and cluster-wide usage. */
+  private cluster: ClusterNode | null = null;
   private queue: Promise<unknown> = Promise.resolve();
   private shuttingDown = false;
   private firewallStarted = false;
@@ -57,13 +60,15 @@ export class Supervisor {
   ) {
     this.keyring = new ApiKeyring(global.api.apiKeys);
     this.store = StateStore.open(global.metrics.sqlitePath, logger.child({ component: 'store' }));
-    this.l7 = new L7Service(this.store, logger.child({ component: 'l7' }), (message) => this.fleet.broadcast(message), this.events);
+    const nodeId = global.cluster.enabled ? global.cluster.nodeId : null;
+    this.l7 = new L7Service(this.store, logger.child({ component: 'l7' }), (message) => this.fleet.broadcast(message), this.events, nodeId);
     this.fleet = new ProxyFleet(logger, undefined, this.events, this.l7);
     const proxies = () => this.fleet.list();
     this.bandwidth = new BandwidthManager({ list: proxies }, this.store.bandwidth, () => this.global.timezone, logger.child({ component: 'bandwidth' }), clock);
     // With iptables on, the ban list is mirrored into the kernel too (ipset), so banned flooders cost the workers nothing.
     this.firewall = new FirewallManager(global.iptables, logger.child({ component: 'firewall' }), runCommand, this.l7.banList);
-    this.metrics = new MetricsService(proxies, this.store.metrics, this.bandwidth, () => this.global.metrics, logger.child({ component: 'metrics' }), clock, () => this.l7.banList.size, this.firewall);
+    const supervisorState = () => ({ bansActive: this.l7.banList.size, clusterConnected: this.cluster?.connected === true ? 1 : 0 });
+    this.metrics = new MetricsService(proxies, this.store.metrics, this.bandwidth, () => this.global.metrics, logger.child({ component: 'metrics' }), clock, supervisorState, this.firewall);
     this.watcher = new ProxyWatcher(paths.proxiesDir, () => void this.reload('file change'));
   }
 
@@ -75,6 +80,8 @@ export class Supervisor {
     // Watch first: a file written while the first workers start is then picked up by a reload
     // queued behind the initial one, never missed.
     await this.watcher.start();
+    // A cluster file that cannot be read stops the start before anything listens.
+    if (this.global.cluster.enabled) await this.joinCluster();
     if (this.global.api.enabled) {
       this.api = new ApiServer(this.apiContext(), this.global.api);
       await this.api.start();
@@ -83,7 +90,7 @@ export class Supervisor {
     this.bandwidth.start();
     this.metrics.start();
     // Bans first: every worker starts with the whole list.
-    await this.l7.start();
+    await this.l7.start(this.cluster?.bans);
     const report = await this.reload('start');
     await Promise.all(this.fleet.list().map((c) => c.settled(START_SETTLE_MS)));
     const running = this.fleet.list().filter((c) => c.state === 'running').length;
@@ -111,8 +118,22 @@ export class Supervisor {
     this.bandwidth.stop();
     this.metrics.stop();
     this.l7.close();
+    const shared = this.fleet.list().filter((c) => c.config?.bandwidth.scope === 'cluster' && c.name !== undefined).map((c) => c.name!);
+    await this.cluster?.close(shared, Date.now(), this.global.timezone);
     this.store.close();
     this.logger.info('routex stopped');
+  }
+
+  /** The Redis client is loaded here, and only here: a single node never loads it. */
+  private async joinCluster(): Promise<void> {
+    const { startClusterNode } = await import('./cluster/cluster-node.js');
+    this.cluster = await startClusterNode(this.global.cluster, this.store.bans, this.logger.child({ component: 'cluster' }));
+    this.bandwidth.useSharedUsage(this.cluster.usage);
+  }
+
+  /** `/api/system`'s view of the cluster. */
+  clusterStatus(): ClusterStatus | { enabled: false } {
+    return this.cluster?.status() ?? { enabled: false };
   }
 
   private async reloadNow(reason: string, rereadGlobal: boolean): Promise<ReconcileReport> {
@@ -166,6 +187,11 @@ export class Supervisor {
     for (const warning of parsed.warnings) this.logger.warn('config warning', { problem: formatIssue(warning) });
     const next = parsed.config;
     this.applyApiChanges(next);
+    if (!isDeepStrictEqual(next.cluster, this.global.cluster)) {
+      this.logger.warn('cluster settings changed; restart routex to apply them');
+      // Proxy files are checked against the cluster this node runs (bandwidth.scope: cluster).
+      next.cluster = this.global.cluster;
+    }
     if (next.metrics.sqlitePath !== this.global.metrics.sqlitePath) this.logger.warn('metrics.sqlite_path changed; restart routex to apply it');
     if (next.logging.format !== this.global.logging.format || next.logging.output !== this.global.logging.output || next.logging.filePath !== this.global.logging.filePath) {
       this.logger.warn('log output settings changed; restart routex to apply them');
@@ -209,6 +235,7 @@ export class Supervisor {
       firewall: this.firewall,
       firewallProxies: () => this.firewallProxies(),
       knownProxyNames: () => this.knownProxyNames(),
+      cluster: () => this.clusterStatus(),
     };
   }
 }

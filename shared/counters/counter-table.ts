@@ -19,6 +19,14 @@ export const COUNTER_TABLE = {
       help: 'Config files rejected at a load or reload (a proxy file counts again only when its content changed; global.yaml on SIGHUP).',
     },
     bansActive: { kind: 'gauge', unit: 'addresses', key: 'bans_active', prometheus: 'routex_bans_active', source: 'supervisor', help: 'Addresses and networks on the ban list (one list for all proxies).' },
+    clusterConnected: {
+      kind: 'gauge',
+      unit: 'flag',
+      key: 'cluster_connected',
+      prometheus: 'routex_cluster_connected',
+      source: 'supervisor',
+      help: "1 while this node is connected to the cluster's Redis; 0 during an outage and without a cluster.",
+    },
   },
   proxy: {
     running: { kind: 'gauge', unit: 'flag', key: 'running', prometheus: 'routex_proxy_up', source: 'supervisor', help: "1 while the proxy's worker is running, else 0." },

@@ -45,10 +45,12 @@ export const ERROR_CODES = {
   ERR_PROXY_NOT_RUNNABLE: { status: 409, message: 'The proxy is disabled or invalid; enable or fix it first.' },
   ERR_WORKER_UNAVAILABLE: { status: 503, message: 'The proxy\'s worker did not answer (it exited or timed out); retry. error.details.cause has the IPC code.' },
   ERR_DASHBOARD_NOT_BUILT: { status: 503, message: 'The dashboard\'s files are not built; run npm run build.' },
+  ERR_CLUSTER_UNAVAILABLE: { status: 503, message: 'The cluster\'s Redis is unreachable, and this change needs it (a cluster-wide quota reset); nothing was changed, retry when it is back.' },
   ERR_INTERNAL: { status: 500, message: 'Internal error; the supervisor\'s log has the details.' },
   // The supervisor
   ERR_API_START: { message: 'The API cannot start: its TLS files are unreadable or invalid, or it cannot listen on api.bind.' },
   ERR_CLI_USAGE: { message: 'The command line is wrong; routex --help lists the commands and flags.' },
+  ERR_CLUSTER_START: { message: 'The cluster cannot start: a file named in cluster.redis (password_file, a TLS file) is unreadable or empty.' },
   // Workers: shown in a proxy's last_error
   ERR_LISTEN_ADDRESS_IN_USE: { message: 'A listener\'s ip:port is taken by another process (EADDRINUSE).' },
   ERR_LISTEN_PERMISSION_DENIED: { message: 'A listener\'s port needs a privilege RouteX lacks (EACCES: ports below 1024 need CAP_NET_BIND_SERVICE).' },

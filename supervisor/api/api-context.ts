@@ -8,6 +8,7 @@ import type { SupervisorEvents } from '../events/supervisor-events.js';
 import type { L7Service } from '../bans/l7-service.js';
 import type { FirewallManager } from '../firewall/firewall-manager.js';
 import type { ProxyRuleInput } from '../firewall/rule-builder.js';
+import type { ClusterStatus } from '../cluster/cluster-node.js';
 
 /** What route modules may use. Each concern's routes live in their own file under routes/. */
 export interface ApiContext {
@@ -38,4 +39,6 @@ export interface ApiContext {
   firewallProxies(): ProxyRuleInput[];
   /** Every proxy name that has a file: rules of any other name are orphans. */
   knownProxyNames(): string[];
+  /** This node's cluster link, or `{enabled: false}`. */
+  cluster(): ClusterStatus | { enabled: false };
 }

@@ -1,10 +1,11 @@
-import type { BandwidthConfig } from '../../shared/config/resolved-types.js';
+import type { BandwidthConfig, BandwidthScope } from '../../shared/config/resolved-types.js';
 import type { Clock } from '../clock.js';
 import type { BandwidthStore, Traffic } from '../store/bandwidth-store.js';
 import { exceededLimits, limitsOf, suspendedUntil, suspensionReason, type ExceededLimit, type UsageByPeriod } from './quota-check.js';
 import { isoInZone, periodWindows, type Period } from './quota-periods.js';
 import { BUCKET_RETENTION_MS, bucketStart } from './usage-buckets.js';
 import { UsageCache } from './usage-cache.js';
+import type { SharedUsage } from './shared-usage.js';
 
 /** What the manager needs of a proxy; `ProxyController` is one. */
 export interface MeteredProxy {
@@ -32,7 +33,11 @@ export interface BandwidthUsage {
   proxy: string;
   zone: string;
   config: BandwidthConfig | null;
+  /** `cluster`: `usage` is every node's (as far as this node knows); `node`: this node's. */
+  scope: BandwidthScope;
   usage: UsageByPeriod;
+  /** With scope cluster: bytes per node and period. */
+  nodes: Record<string, Record<Period, number>> | null;
   limits: Record<Period, number>;
   exceeded: ExceededLimit[];
   suspension: Suspension | null;
@@ -46,7 +51,9 @@ const PRUNE_EVERY_MS = 3_600_000;
  * store's quarter-hour buckets, and each quota is checked. With `bandwidth.enabled` and
  * `suspend_on_limit`, a used-up quota suspends the proxy (its workers refuse new connections and
  * UDP sessions) until the period ends; otherwise a used-up quota is only logged and shown.
- * Usage is tracked for every proxy, with or without limits.
+ * Usage is tracked for every proxy, with or without limits. On a cluster node, a proxy with
+ * `bandwidth.scope: cluster` also hands its bytes to the cluster, and its quotas are checked
+ * against every node's usage.
  */
 export class BandwidthManager {
   private readonly cache: UsageCache;
@@ -57,6 +64,7 @@ export class BandwidthManager {
   private timer: NodeJS.Timeout | null = null;
   private lastPruneMs = 0;
   private storeFailing = false;
+  private shared: SharedUsage | null = null;
 
   constructor(
     private readonly proxies: { list(): MeteredProxy[] },
@@ -68,32 +76,49 @@ export class BandwidthManager {
     this.cache = new UsageCache(store);
   }
 
+  /** A cluster node's shared usage, set before `start`: proxies with scope cluster count there. */
+  useSharedUsage(shared: SharedUsage): void {
+    this.shared = shared;
+  }
+
   start(): void {
-    this.timer ??= setInterval(() => this.tick(), TICK_MS);
+    this.timer ??= setInterval(() => void this.tick(), TICK_MS);
   }
 
   /** Stops the timer and counts what the workers reported last. */
   stop(): void {
     if (this.timer !== null) clearInterval(this.timer);
     this.timer = null;
-    this.tick();
+    void this.tick();
   }
 
-  /** Counts new bytes into the store, then checks every proxy's quotas. */
-  tick(): void {
+  /**
+   * Counts new bytes into the store, then checks every proxy's quotas. Resolves when the
+   * cluster's reading that the tick asked for has arrived and been checked (at once without one).
+   */
+  tick(): Promise<void> {
     const now = this.clock.now();
     const zone = this.zone();
-    const counted = this.countNewBytes(now);
+    const { counted, written } = this.countNewBytes(now);
+    const shared: string[] = [];
     for (const proxy of this.proxies.list()) {
       if (proxy.name === undefined) continue;
       const delta = counted.get(proxy.name);
-      if (delta !== undefined) this.cache.add(proxy.name, now, zone, delta.bytesIn, delta.bytesOut);
+      if (delta !== undefined && written) this.cache.add(proxy.name, now, zone, delta.bytesIn, delta.bytesOut);
+      if (this.shared !== null && this.isShared(proxy)) {
+        shared.push(proxy.name);
+        if (delta !== undefined) this.shared.add(proxy.name, bucketStart(now), delta.bytesIn, delta.bytesOut);
+      }
       this.enforce(proxy, proxy.name, now, zone);
     }
     if (now - this.lastPruneMs >= PRUNE_EVERY_MS) {
       this.lastPruneMs = now;
       this.guard(() => this.store.prune(now - BUCKET_RETENTION_MS));
     }
+    // The new reading is checked as soon as it arrives, not a second later.
+    return (this.shared?.sync(shared, now, zone) ?? Promise.resolve()).then(() => {
+      if (shared.length > 0) this.enforceAll();
+    });
   }
 
   /** Checks quotas without counting (e.g. right after a reload, before new workers listen). */
@@ -104,10 +129,11 @@ export class BandwidthManager {
 
   usage(proxy: MeteredProxy & { name: string }): BandwidthUsage {
     const zone = this.zone();
-    const { usage } = this.cache.get(proxy.name, this.clock.now(), zone);
+    const { usage, nodes } = this.usageOf(proxy, proxy.name, this.clock.now(), zone);
     const config = proxy.config?.bandwidth ?? null;
     const limits = limitsOf(config ?? undefined);
-    return { proxy: proxy.name, zone, config, usage, limits, exceeded: exceededLimits(usage, limits), suspension: this.suspensions.get(proxy.name) ?? null };
+    const scope = nodes === null ? 'node' : 'cluster';
+    return { proxy: proxy.name, zone, config, scope, usage, nodes, limits, exceeded: exceededLimits(usage, limits), suspension: this.suspensions.get(proxy.name) ?? null };
   }
 
   /** Everything the store holds for the proxy (the last 32 days). */
@@ -118,11 +144,13 @@ export class BandwidthManager {
 
   /**
    * Zeroes the current periods (erases the usage since the earlier of this week's Monday and
-   * this month's 1st) and lifts a suspension. Returns where the erased usage began.
+   * this month's 1st) and lifts a suspension. Returns where the erased usage began. A cluster
+   * quota is zeroed for every node (rejects with `ClusterUnavailableError` while Redis is away).
    */
-  reset(proxy: MeteredProxy & { name: string }, by: string): { fromMs: number; buckets: number } {
+  async reset(proxy: MeteredProxy & { name: string }, by: string): Promise<{ fromMs: number; buckets: number }> {
     const now = this.clock.now();
     const zone = this.zone();
+    if (this.shared !== null && this.isShared(proxy)) await this.shared.reset(proxy.name, now, zone);
     const windows = periodWindows(now, zone);
     const fromMs = bucketStart(Math.min(windows.weekly.startMs, windows.monthly.startMs));
     // Bytes reported but not yet counted happened before the reset: they are erased too.
@@ -135,7 +163,18 @@ export class BandwidthManager {
     return { fromMs, buckets };
   }
 
-  private countNewBytes(now: number): Map<string, Traffic> {
+  private isShared(proxy: MeteredProxy): boolean {
+    return proxy.config?.bandwidth.scope === 'cluster';
+  }
+
+  /** The usage a proxy's quota is checked against: the cluster's for scope cluster, else this node's. */
+  private usageOf(proxy: MeteredProxy, name: string, now: number, zone: string): { usage: UsageByPeriod; nodes: BandwidthUsage['nodes'] } {
+    if (this.shared !== null && this.isShared(proxy)) return this.shared.usage(name, now, zone);
+    return { usage: this.cache.get(name, now, zone).usage, nodes: null };
+  }
+
+  /** Bytes since the last tick, written to the store (`written` false when the store failed). */
+  private countNewBytes(now: number): { counted: Map<string, Traffic>; written: boolean } {
     const counted = new Map<string, Traffic>();
     for (const proxy of this.proxies.list()) {
       if (proxy.name === undefined) continue;
@@ -151,11 +190,11 @@ export class BandwidthManager {
     }
     const bucketMs = bucketStart(now);
     const written = this.guard(() => this.store.add([...counted].map(([proxy, t]) => ({ proxy, bucketMs, ...t }))));
-    return written ? counted : new Map();
+    return { counted, written };
   }
 
   private enforce(proxy: MeteredProxy, name: string, now: number, zone: string, cause = 'limit raised'): void {
-    const { usage } = this.cache.get(name, now, zone);
+    const { usage } = this.usageOf(proxy, name, now, zone);
     const config = proxy.config?.bandwidth;
     const exceeded = exceededLimits(usage, limitsOf(config));
     const suspends = config?.enabled === true && config.suspendOnLimit;

@@ -2,7 +2,7 @@ import { entriesOf, type CounterValues } from '../../shared/counters/counters.js
 import type { CounterScope } from '../../shared/counters/counter-spec.js';
 import type { BandwidthManager } from '../bandwidth/bandwidth-manager.js';
 import { PERIODS } from '../bandwidth/quota-periods.js';
-import { bandwidthValues, iptablesValues, proxyValues, supervisorValues, upstreamValues } from '../stats/supervisor-values.js';
+import { bandwidthValues, iptablesValues, proxyValues, supervisorValues, upstreamValues, type SupervisorInputs } from '../stats/supervisor-values.js';
 import type { DropCount } from '../firewall/kernel-view.js';
 import { kindLabel } from '../firewall/rule-kinds.js';
 import type { ProxyController } from '../workers/proxy-controller.js';
@@ -38,11 +38,18 @@ export function proxyMetrics(controller: NamedController, bandwidth: BandwidthMa
 }
 
 /** Every proxy with a name (a file that was never valid has none), sorted by name, plus supervisor values. */
-export function collectMetrics(controllers: ProxyController[], bandwidth: BandwidthManager, reloadErrors: number, atMs: number, bansActive = 0, drops: DropSource = noDrops): MetricsModel {
+export function collectMetrics(
+  controllers: ProxyController[],
+  bandwidth: BandwidthManager,
+  reloadErrors: number,
+  atMs: number,
+  inputs: SupervisorInputs = { bansActive: 0, clusterConnected: 0 },
+  drops: DropSource = noDrops,
+): MetricsModel {
   const named = controllers.filter(isNamed).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   return {
     atMs,
-    supervisor: byKey('supervisor', supervisorValues({ controllers, reloadErrors, bansActive })),
+    supervisor: byKey('supervisor', supervisorValues({ controllers, reloadErrors, ...inputs })),
     proxies: named.map((c) => proxyMetrics(c, bandwidth, drops)),
   };
 }

@@ -5,6 +5,7 @@ import type { HistoryPoint, HistoryQuery, MetricsStore } from '../store/metrics-
 import type { ProxyController } from '../workers/proxy-controller.js';
 import { collectMetrics, collectProxyMetrics, type DropSource, type NamedController } from './metrics-collector.js';
 import type { DropCount } from '../firewall/kernel-view.js';
+import type { SupervisorInputs } from '../stats/supervisor-values.js';
 
 /** Where kernel drops per proxy and rule kind come from (the FirewallManager). */
 export interface KernelDrops {
@@ -30,7 +31,7 @@ export class MetricsService {
     readonly config: () => MetricsConfig,
     logger: RecorderLogger,
     private readonly clock: Clock,
-    private readonly bansActive: () => number = () => 0,
+    private readonly supervisorState: () => SupervisorInputs = () => ({ bansActive: 0, clusterConnected: 0 }),
     /** The kernel's drop counters (the firewall); absent in tests without one. */
     private readonly kernel: KernelDrops | null = null,
   ) {
@@ -51,7 +52,7 @@ export class MetricsService {
   }
 
   model(): MetricsModel {
-    return collectMetrics(this.proxies(), this.bandwidth, this.reloadErrors.total, this.clock.now(), this.bansActive(), this.drops);
+    return collectMetrics(this.proxies(), this.bandwidth, this.reloadErrors.total, this.clock.now(), this.supervisorState(), this.drops);
   }
 
   proxyModel(controller: NamedController): MetricsModel {

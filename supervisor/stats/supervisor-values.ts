@@ -12,12 +12,18 @@ import type { DropCount } from '../firewall/kernel-view.js';
 
 type Computed<S extends CounterScope, Input> = { readonly [N in SupervisorValueName<S>]: (input: Input) => number };
 
-/** What the supervisor-scope values are computed from. */
-export interface SupervisorState {
-  controllers: readonly ProxyController[];
-  reloadErrors: number;
+/** Supervisor-scope inputs kept outside the fleet: the ban list and the cluster link. */
+export interface SupervisorInputs {
   /** Entries on the ban list. */
   bansActive: number;
+  /** 1 while this node is connected to the cluster's Redis. */
+  clusterConnected: number;
+}
+
+/** What the supervisor-scope values are computed from. */
+export interface SupervisorState extends SupervisorInputs {
+  controllers: readonly ProxyController[];
+  reloadErrors: number;
 }
 
 const SUPERVISOR: Computed<'supervisor', SupervisorState> = {
@@ -25,6 +31,7 @@ const SUPERVISOR: Computed<'supervisor', SupervisorState> = {
   proxiesRunning: (s) => s.controllers.filter((c) => c.state === 'running').length,
   configReloadErrors: (s) => s.reloadErrors,
   bansActive: (s) => s.bansActive,
+  clusterConnected: (s) => s.clusterConnected,
 };
 
 /** Upstreams known and healthy; before the first counter report every configured one counts, healthy while running. */

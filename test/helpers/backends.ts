@@ -67,3 +67,32 @@ export async function startUdpBackend(options: { tag?: string; port?: number; ho
   backend.close = () => new Promise<void>((resolve) => socket.close(() => resolve()));
   return backend;
 }
+
+export interface SinkBackend {
+  port: number;
+  accepted: number;
+  /** Bytes received over every connection. */
+  received: number;
+  close(): Promise<void>;
+}
+
+/** A TCP backend that reads and discards: it sends nothing, so a proxy's bytes out stay 0 and usage sums are exact. */
+export async function startSinkBackend(): Promise<SinkBackend> {
+  const sockets = new Set<net.Socket>();
+  const sink = { port: 0, accepted: 0, received: 0 } as SinkBackend;
+  const server = net.createServer((socket) => {
+    sink.accepted++;
+    sockets.add(socket);
+    socket.on('data', (chunk: Buffer) => (sink.received += chunk.length));
+    socket.on('error', () => undefined);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  sink.port = (server.address() as net.AddressInfo).port;
+  sink.close = () =>
+    new Promise<void>((resolve) => {
+      for (const socket of sockets) socket.destroy();
+      server.close(() => resolve());
+    });
+  return sink;
+}

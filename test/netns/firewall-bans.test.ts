@@ -85,9 +85,9 @@ describe('bans in the kernel, with the real supervisor', { skip: skipOutsideCi(U
     const store = StateStore.open(path.join(sup.dir, 'routex_metrics.db'), silent);
     const now = Date.now();
     for (let i = 0; i < 9_999; i++) {
-      await store.bans.save({ target: `10.${(i >> 8) & 255}.${i & 255}.${1 + (i % 200)}/32`, reason: 'seeded', source: 'test', createdAtMs: now, expiresAtMs: now + 3_600_000 });
+      await store.bans.save({ target: `10.${(i >> 8) & 255}.${i & 255}.${1 + (i % 200)}/32`, reason: 'seeded', source: 'test', node: null, createdAtMs: now, expiresAtMs: now + 3_600_000 });
     }
-    await store.bans.delete('192.0.2.99/32');
+    await store.bans.delete({ target: '192.0.2.99/32', reason: '', source: 'api', node: null, createdAtMs: now, expiresAtMs: null });
     store.close();
     sup = await sup.restart({ waitForRunning: ['mc'] });
     const installed = await waitFor('the kernel bans', () => sup.logs.find((l) => l['message'] === 'kernel bans installed'));

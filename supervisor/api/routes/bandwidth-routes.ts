@@ -6,6 +6,8 @@ import { BandwidthReply, BandwidthResetReply } from '../schemas/bandwidth-schema
 import { ErrorBody, ProxyName } from '../schemas/common-schemas.js';
 import { bandwidthView } from '../views/bandwidth-view.js';
 import { isoInZone } from '../../bandwidth/quota-periods.js';
+import { ClusterUnavailableError } from '../../bandwidth/shared-usage.js';
+import { ApiError } from '../api-error.js';
 
 const NAME = { name: { description: 'Proxy name.', schema: ProxyName } };
 const NOT_FOUND = { description: 'No such proxy.', schema: ErrorBody };
@@ -34,12 +36,23 @@ export function bandwidthRoutes(routes: RouteRegistry, ctx: ApiContext): void {
     scope: '*',
     tag: 'bandwidth',
     summary: 'Zeroes the current periods\' usage and lifts a bandwidth suspension',
-    description: 'Erases the usage since the earlier of this week\'s Monday 00:00 and this month\'s 1st 00:00 (local time). Needs the admin scope: a read key must not erase data.',
+    description:
+      'Erases the usage since the earlier of this week\'s Monday 00:00 and this month\'s 1st 00:00 (local time). Needs the admin scope: a read key must not erase data. A proxy with `bandwidth.scope: cluster` is reset for every node.',
     params: NAME,
-    responses: { 200: { description: 'Reset; the usage after it.', schema: BandwidthResetReply }, 404: NOT_FOUND },
-    handler: (req, res) => {
+    responses: {
+      200: { description: 'Reset; the usage after it.', schema: BandwidthResetReply },
+      404: NOT_FOUND,
+      503: { description: '`ERR_CLUSTER_UNAVAILABLE`: a cluster-wide quota, and the cluster\'s Redis is unreachable; nothing was erased.', schema: ErrorBody },
+    },
+    handler: async (req, res) => {
       const controller = findProxy(ctx, param(req, 'name')) as NamedController;
-      const { fromMs } = ctx.bandwidth.reset(controller, String(res.locals.apiKeyLabel ?? 'api'));
+      let fromMs: number;
+      try {
+        ({ fromMs } = await ctx.bandwidth.reset(controller, String(res.locals.apiKeyLabel ?? 'api')));
+      } catch (error) {
+        if (error instanceof ClusterUnavailableError) throw new ApiError(error.code, error.message);
+        throw error;
+      }
       res.json({ status: 'reset', name: controller.name, erased_from: isoInZone(fromMs, ctx.global().timezone), bandwidth: view(controller) });
     },
   });

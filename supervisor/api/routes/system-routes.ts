@@ -25,7 +25,7 @@ export function systemRoutes(routes: RouteRegistry, ctx: ApiContext): void {
     path: '/api/system',
     scope: 'proxies:read',
     tag: 'system',
-    summary: 'Version, uptime, time zone, runtime, memory, worker processes and enabled features',
+    summary: 'Version, uptime, time zone, runtime, memory, worker processes, enabled features and the cluster link',
     responses: { 200: { description: 'The supervisor.', schema: SystemSchema } },
     handler: async (_req, res) => {
       const global = ctx.global();
@@ -52,7 +52,9 @@ export function systemRoutes(routes: RouteRegistry, ctx: ApiContext): void {
           metrics: global.metrics.enabled,
           iptables: global.iptables.enabled,
           global_acl: global.acl.enabled,
+          cluster: global.cluster.enabled,
         },
+        cluster: ctx.cluster(),
       });
     },
   });

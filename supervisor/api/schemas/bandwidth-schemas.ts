@@ -26,6 +26,10 @@ export const BandwidthReply = Type.Object(
     timezone: Type.String({ description: 'The IANA zone the periods are computed in (global `timezone`).' }),
     enabled: Type.Boolean({ description: '`bandwidth.enabled`: limits apply. Usage is tracked either way.' }),
     suspend_on_limit: Type.Boolean(),
+    scope: Type.Union([Type.Literal('node'), Type.Literal('cluster')], {
+      description: '`bandwidth.scope`: `cluster` means the `*_used` and `periods` figures are every node\'s (the last reading from Redis plus this node\'s unsent bytes); `inbound_bytes`/`outbound_bytes` stay this node\'s.',
+    }),
+    nodes: Type.Union([Type.Record(Type.String(), ByPeriod(Int())), Type.Null()], { description: 'Scope cluster: bytes (in + out) per node in each current period; null for scope node.' }),
     inbound_bytes: Int({ description: 'Bytes from clients over the usage kept (the last 32 days).' }),
     outbound_bytes: Int({ description: 'Bytes to clients over the usage kept (the last 32 days).' }),
     total_bytes: Int(),

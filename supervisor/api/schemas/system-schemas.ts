@@ -5,6 +5,34 @@ import { counterProperties } from './counter-schemas.js';
 
 const Int = Type.Integer;
 
+const ClusterView = Type.Union(
+  [
+    Type.Object({ enabled: Type.Literal(false) }, { additionalProperties: false, description: 'No cluster block (or enabled: false): a single node.' }),
+    Type.Object(
+      {
+        enabled: Type.Literal(true),
+        node_id: Type.String(),
+        redis: Type.String({ description: 'cluster.redis.url, without a password.' }),
+        key_prefix: Type.String(),
+        connected: Type.Boolean({ description: 'Connected to Redis (the routex_cluster_connected gauge).' }),
+        since: Type.String({ format: 'date-time', description: 'When it last connected or lost the connection.' }),
+        last_error: Type.Union([Type.String(), Type.Null()], { description: 'The last connection error.' }),
+        outages: Int({ description: 'Times Redis became unreachable since start (a failed first connect included).' }),
+        pending: Type.Object(
+          {
+            unbans: Int({ description: 'Unbans made here while Redis was away, pushed when it is back (bans made meanwhile are pushed from the ban list itself).' }),
+            usage_entries: Int({ description: 'Usage deltas of scope-cluster proxies not yet confirmed by Redis (bounded).' }),
+            usage_bytes: Int(),
+          },
+          { additionalProperties: false },
+        ),
+      },
+      { additionalProperties: false, description: 'This node in its cluster.' },
+    ),
+  ],
+  { description: 'The cluster link of this node.' },
+);
+
 export const SystemSchema = Type.Object(
   {
     project: Type.String(),
@@ -32,9 +60,10 @@ export const SystemSchema = Type.Object(
       ),
     ),
     features: Type.Object(
-      { api_tls: Type.Boolean(), cors: Type.Boolean(), metrics: Type.Boolean(), iptables: Type.Boolean(), global_acl: Type.Boolean() },
+      { api_tls: Type.Boolean(), cors: Type.Boolean(), metrics: Type.Boolean(), iptables: Type.Boolean(), global_acl: Type.Boolean(), cluster: Type.Boolean() },
       { additionalProperties: false },
     ),
+    cluster: ClusterView,
   },
   { additionalProperties: false },
 );

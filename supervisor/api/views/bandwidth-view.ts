@@ -22,6 +22,8 @@ export function bandwidthView(b: BandwidthUsage, retained: Traffic) {
     timezone: b.zone,
     enabled: b.config?.enabled ?? false,
     suspend_on_limit: b.config?.suspendOnLimit ?? false,
+    scope: b.scope,
+    nodes: b.nodes === null ? null : Object.fromEntries(Object.entries(b.nodes).map(([node, used]) => [node, byPeriod((p) => used[p])])),
     inbound_bytes: retained.bytesIn,
     outbound_bytes: retained.bytesOut,
     total_bytes: retained.bytesIn + retained.bytesOut,

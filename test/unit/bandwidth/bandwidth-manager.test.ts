@@ -148,7 +148,7 @@ test('usage is tracked without limits and with bandwidth.enabled false, and noth
   assert.equal(off.suspendedReason, null);
 });
 
-test('reset zeroes the current periods, lifts the suspension and keeps older months', (t) => {
+test('reset zeroes the current periods, lifts the suspension and keeps older months', async (t) => {
   const proxy = new FakeProxy('mc', { weeklyLimit: MB });
   const { clock, logs, open } = world(t, [proxy], '2026-05-20T12:00:00Z');
   const manager = open();
@@ -158,7 +158,7 @@ test('reset zeroes the current periods, lifts the suspension and keeps older mon
   proxy.traffic(2 * MB);
   manager.tick();
   assert.notEqual(proxy.suspendedReason, null);
-  const { fromMs } = manager.reset(proxy, 'admin');
+  const { fromMs } = await manager.reset(proxy, 'admin');
   assert.equal(new Date(fromMs).toISOString(), '2026-06-01T04:00:00.000Z', 'June 1st is earlier than Monday June 8th');
   assert.equal(proxy.suspendedReason, null);
   assert.equal(manager.usage(proxy).usage.weekly.bytesIn, 0);
