@@ -73,6 +73,7 @@ export async function startClusterNode(config: ClusterConfig, localBans: BanStor
     },
     close: async (proxies, nowMs, zone) => {
       await Promise.race([usage.sync(proxies, nowMs, zone), new Promise((resolve) => setTimeout(resolve, 1000).unref())]);
+      bans.close();
       await link.close();
     },
   };

@@ -6,7 +6,8 @@
 import type { Ban } from '../../shared/bans/ban.js';
 import type { BanRemovalCause, BanStore, SharedBanList } from '../bans/ban-store.js';
 import { defineBanScripts, removeBan, saveBan, type SaveBanResult } from './ban-scripts.js';
-import { compareBans, parseBanMessage, parseStoredBan, type BanMessage } from './ban-wire.js';
+import { scanBans } from './ban-scan.js';
+import { compareBans, parseBanMessage, type BanMessage } from './ban-wire.js';
 import type { ClusterKeys } from './cluster-keys.js';
 import type { LinkLogger, RedisLink } from './redis-link.js';
 
@@ -18,8 +19,10 @@ const ERROR_LOG_EVERY_MS = 60_000;
  * (it travels on the subscriber connection, the unban's reply on the other) must not bring it back.
  */
 const RECENT_UNBAN_MS = 60_000;
-/** Passes of the catch-up before giving up until the next reconnect (changes made during one pass need another). */
+/** Passes of one catch-up (changes made during a pass need another). */
 const MAX_SYNC_PASSES = 3;
+/** A catch-up or write that failed while Redis is connected (out of memory, a missing ACL right) is tried again this often. */
+const RETRY_MS = 2000;
 
 export interface ClusterIdentity {
   /** `cluster.node_id`. */
@@ -36,6 +39,7 @@ export class RedisBanStore implements BanStore {
   private readonly unbans = new Map<string, { atMs: number; pushed: boolean }>();
   private unsynced = false;
   private syncing: Promise<void> | null = null;
+  private retry: NodeJS.Timeout | null = null;
   private lastErrorLogMs = 0;
 
   constructor(
@@ -75,6 +79,12 @@ export class RedisBanStore implements BanStore {
     }
   }
 
+  /** Stops a pending retry (the link is closing). */
+  close(): void {
+    if (this.retry !== null) clearTimeout(this.retry);
+    this.retry = null;
+  }
+
   async delete(ban: Ban, cause: BanRemovalCause): Promise<void> {
     await this.local.delete(ban, cause);
     // Every node expires a ban by itself (and Redis by its TTL): only an unban is news.
@@ -110,7 +120,9 @@ export class RedisBanStore implements BanStore {
   }
 
   private sync(): Promise<void> {
-    this.syncing ??= this.syncPasses().finally(() => (this.syncing = null));
+    this.syncing ??= this.syncPasses()
+      .catch((error: unknown) => this.writeFailed(error))
+      .finally(() => (this.syncing = null));
     return this.syncing;
   }
 
@@ -135,7 +147,7 @@ export class RedisBanStore implements BanStore {
     }
     const { pushed, lifted } = await this.pushAll(list.list());
     let pulled = 0;
-    for (const ban of await this.scanBans()) if (await this.adopt(ban)) pulled++;
+    for (const ban of await scanBans(this.link.commands, this.keys)) if (await this.adopt(ban)) pulled++;
     if (unbansPushed + pushed + lifted + pulled > 0) this.logger.info('cluster ban list caught up', { pushed, unbansPushed, pulled, lifted });
   }
 
@@ -183,28 +195,6 @@ export class RedisBanStore implements BanStore {
     return removeBan(this.link.commands, this.keys.ban(target), this.keys.unban(target), atMs, JSON.stringify({ atMs, node }), UNBAN_KEPT_MS, this.keys.banChannel, JSON.stringify(message));
   }
 
-  /** Every ban in Redis, read in batches; malformed entries are skipped. */
-  private async scanBans(): Promise<Ban[]> {
-    const client = this.link.commands;
-    const keys: string[] = [];
-    let cursor = '0';
-    do {
-      const [next, batch] = await client.scan(cursor, 'MATCH', this.keys.banPattern, 'COUNT', 1000);
-      cursor = next;
-      keys.push(...batch);
-    } while (cursor !== '0');
-    const bans: Ban[] = [];
-    for (let i = 0; i < keys.length; i += 500) {
-      const chunk = keys.slice(i, i + 500);
-      const values = await client.mget(...chunk);
-      values.forEach((value, j) => {
-        const ban = parseStoredBan(value);
-        if (ban !== undefined && this.keys.ban(ban.target) === chunk[j]) bans.push(ban);
-      });
-    }
-    return bans;
-  }
-
   /** Takes a ban from another node unless this node holds a newer version or lifted it later. */
   private async adopt(ban: Ban): Promise<boolean> {
     if (ban.expiresAtMs !== null && ban.expiresAtMs <= this.now()) return false;
@@ -241,12 +231,22 @@ export class RedisBanStore implements BanStore {
     for (const [target, unban] of this.unbans) if (unban.pushed && unban.atMs < before) this.unbans.delete(target);
   }
 
-  /** Logged at most once a minute; an outage is the link's to report. */
+  /**
+   * A write or catch-up failed. While Redis is connected (out of memory with noeviction, an ACL
+   * right missing) the node catches up again every RETRY_MS, logging at most once a minute; an
+   * outage is the link's to report, and its end starts the catch-up.
+   */
   private writeFailed(error: unknown): void {
     if (!this.link.connected) return;
+    this.synced = false;
+    this.retry ??= setTimeout(() => {
+      this.retry = null;
+      if (this.link.connected && !this.synced) void this.sync();
+    }, RETRY_MS);
+    this.retry.unref();
     const now = this.now();
     if (now - this.lastErrorLogMs < ERROR_LOG_EVERY_MS) return;
     this.lastErrorLogMs = now;
-    this.logger.error('cluster ban list write failed; it is retried when redis reconnects', { error: (error as Error).message });
+    this.logger.error('cluster ban list write failed; this node enforces its list and tries again', { error: (error as Error).message });
   }
 }

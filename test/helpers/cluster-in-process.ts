@@ -38,9 +38,9 @@ export interface TestNode {
 }
 
 /** A node with its ban list loaded through the shared store; `local` lets a test restart it with the same copy. */
-export async function startTestNode(t: TestContext, config: ClusterConfig, local = new MemoryBanStore()): Promise<TestNode> {
+export async function startTestNode(t: TestContext, config: ClusterConfig, local = new MemoryBanStore(), connectWaitMs?: number): Promise<TestNode> {
   const logs = new MemoryLogger();
-  const node = await startClusterNode(config, local, logs);
+  const node = await startClusterNode(config, local, logs, connectWaitMs);
   const bans = new BanList(local, logs, Date.now, config.nodeId);
   await bans.load(node.bans);
   let closed = false;

@@ -70,8 +70,8 @@ test('a node that cannot reach Redis at start runs on its own copy and catches u
   const url = redis.url;
   await redis.stop();
   const started = Date.now();
-  const lonely = await startTestNode(t, clusterConfig(url, 'edge-a'));
-  assert.ok(Date.now() - started < 4000, 'start-up does not wait for Redis for long');
+  const lonely = await startTestNode(t, clusterConfig(url, 'edge-a'), undefined, 500);
+  assert.ok(Date.now() - started < 1500, 'start-up waits for Redis only as long as it is told');
   assert.equal(lonely.node.connected, false);
   assert.equal(lonely.logs.count('cluster redis unreachable'), 1);
   lonely.bans.add('192.0.2.1/32', 'offline', 'api', null);
@@ -80,4 +80,22 @@ test('a node that cannot reach Redis at start runs on its own copy and catches u
   await waitConnected(lonely);
   await waitFor('the ban to reach Redis', async () => (await late.command('EXISTS', 'rxit:ban:192.0.2.1/32')) === ':1\r\n');
   assert.equal(lonely.logs.count('cluster redis reachable again'), 1);
+});
+
+test('a Redis that refuses writes (full, noeviction): the ban holds locally, the error is logged once, and it is pushed once Redis has room', { skip }, async (t) => {
+  const redis = await RedisServer.start();
+  t.after(() => redis.stop());
+  const a = await startTestNode(t, clusterConfig(redis.url, 'edge-a'));
+  const b = await startTestNode(t, clusterConfig(redis.url, 'edge-b'));
+  assert.equal(await redis.command('CONFIG', 'SET', 'maxmemory', '1'), '+OK\r\n');
+  a.bans.add('198.51.100.7/32', 'while full', 'api', null);
+  a.bans.add('198.51.100.8/32', 'while full too', 'api', null);
+  await waitFor('the refusal to be logged', () => a.logs.lines.some((l) => l.level === 'error'));
+  assert.equal(a.bans.size, 2, 'enforced here regardless');
+  assert.equal(b.bans.size, 0);
+  assert.equal(await redis.command('CONFIG', 'SET', 'maxmemory', '0'), '+OK\r\n');
+  await waitFor('b to get both bans', () => b.bans.size === 2, { timeoutMs: 5000 });
+  const errors = a.logs.lines.filter((l) => l.level === 'error');
+  assert.equal(errors.length, 1, 'logged once, not per ban or per retry');
+  assert.match(String(errors[0]!.fields['error']), /OOM/);
 });
