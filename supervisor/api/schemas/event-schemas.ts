@@ -16,6 +16,17 @@ const ProxySnapshot = Type.Object(
     values: Values,
     per_second: Type.Record(Type.String(), Type.Number(), { description: 'Change per second of each counter-kind value since the previous snapshot (0 in the first).' }),
     upstreams: Type.Array(Type.Object({ upstream: Type.String(), values: Values }, Strict)),
+    iptables: Type.Array(
+      Type.Object(
+        {
+          kind: Type.String({ description: 'The rule kind as a metric label (syn_rate, conn_per_ip, ...).' }),
+          values: Values,
+          per_second: Type.Record(Type.String(), Type.Number(), { description: 'Change per second of each value since the previous snapshot.' }),
+        },
+        Strict,
+      ),
+      { description: 'What the kernel dropped for the proxy per rule kind since the supervisor started (the routex_iptables_dropped_* metrics), read from the rules\' counters once per snapshot; empty without kernel rules.' },
+    ),
   },
   Strict,
 );

@@ -53,3 +53,42 @@ test('the sampler ticks only while someone listens', async () => {
   await new Promise((resolve) => setTimeout(resolve, 80));
   assert.equal(readings, after, 'no reading once the last listener left');
 });
+
+test('kernel drops per rule kind ride along with their own rates', () => {
+  const drops = (packets: number) => [{ kind: 'syn_rate', values: { dropped_packets: packets, dropped_bytes: packets * 60 } }];
+  const readings = [1000, 3000].map((atMs, i) => ({ ...model(atMs, 0), proxies: [{ ...model(atMs, 0).proxies[0]!, iptables: drops(i * 400) }] }));
+  const sampler = new CounterSampler(() => readings.shift()!, () => [controller], 60_000);
+  assert.deepEqual(sampler.latest().proxies[0]!.iptables, [{ kind: 'syn_rate', values: { dropped_packets: 0, dropped_bytes: 0 }, perSecond: { dropped_packets: 0, dropped_bytes: 0 } }]);
+  const off = sampler.subscribe(() => undefined);
+  (sampler as unknown as { tick(): void }).tick();
+  assert.deepEqual(sampler.latest().proxies[0]!.iptables[0]!.perSecond, { dropped_packets: 200, dropped_bytes: 12_000 }, '400 packets in 2 s');
+  off();
+});
+
+test('the kernel counters are refreshed once per snapshot while someone listens, never two reads at once', async () => {
+  let reads = 0;
+  let inFlight = 0;
+  let overlapped = false;
+  const refresh = async (): Promise<void> => {
+    reads++;
+    inFlight++;
+    overlapped ||= inFlight > 1;
+    // A kernel read slower than the interval: ticks go on, reads do not pile up.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    inFlight--;
+  };
+  const sampler = new CounterSampler(() => model(Date.now(), 0), () => [controller], 10, refresh);
+  assert.equal(reads, 0, 'no read before anyone listens');
+  const snapshots: number[] = [];
+  const off = sampler.subscribe(() => snapshots.push(1));
+  const deadline = Date.now() + 2000;
+  while (snapshots.length < 10 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
+  off();
+  assert.ok(snapshots.length >= 10, 'a slow read does not hold the snapshots back');
+  assert.ok(reads >= 1 && reads < snapshots.length, `${reads} reads for ${snapshots.length} snapshots`);
+  assert.equal(overlapped, false);
+  await new Promise((resolve) => setTimeout(resolve, 80));
+  const after = reads;
+  await new Promise((resolve) => setTimeout(resolve, 80));
+  assert.equal(reads, after, 'no read once the last listener left');
+});
