@@ -15,9 +15,16 @@ interface Counted {
 export class DropLedger {
   private readonly retired = new Map<string, DropCount>();
   private live = new Map<string, DropCount[]>();
+  /** Bumped by every retirement: a kernel reading begun before one is stale. */
+  private retirements = 0;
 
-  /** Adds the counts of rules about to leave the kernel. */
+  /**
+   * Adds the counts of rules about to leave the kernel, and takes them out of the last reading
+   * of the live rules: counted once, as retired, never twice until the next reading.
+   */
   retire(naming: FirewallNaming, proxy: string, rules: readonly Counted[]): void {
+    this.retirements++;
+    const live = this.live.get(proxy) ?? [];
     for (const rule of rules) {
       const kind = rule.comment === null ? null : parseComment(naming, rule.comment)?.kind;
       if (kind === undefined || kind === null || kind === 'Jump') continue;
@@ -26,11 +33,25 @@ export class DropLedger {
       total.packets += rule.packets;
       total.bytes += rule.bytes;
       this.retired.set(key, total);
+      // The reading is older than these counts, so never more than they are: what stays is another family's.
+      const seen = live.find((count) => count.kind === kind);
+      if (seen === undefined) continue;
+      seen.packets = Math.max(0, seen.packets - rule.packets);
+      seen.bytes = Math.max(0, seen.bytes - rule.bytes);
     }
   }
 
-  /** The kernel's counters now, for the proxies whose rules this run installed. */
-  observe(rules: Map<string, KernelRule[]>, installed: ReadonlySet<string>): void {
+  /** A token for `observe`: take it before reading the kernel. */
+  get epoch(): number {
+    return this.retirements;
+  }
+
+  /**
+   * The kernel's counters now, for the proxies whose rules this run installed. A reading begun
+   * before a retirement (`epoch` no longer current) may still hold the retired rules: ignored.
+   */
+  observe(rules: Map<string, KernelRule[]>, installed: ReadonlySet<string>, epoch = this.retirements): void {
+    if (epoch !== this.retirements) return;
     this.live = new Map([...rules].filter(([proxy]) => installed.has(proxy)).map(([proxy, list]) => [proxy, dropCounts(new Map([[proxy, list]]))]));
   }
 

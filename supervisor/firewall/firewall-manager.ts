@@ -156,7 +156,9 @@ export class FirewallManager {
 
   /** Reads the kernel's counters for `drops` (before a metrics reading). */
   async refreshDrops(): Promise<void> {
-    if (this.problem === null) this.ledger.observe(await this.kernelRules(), new Set(this.book.names()));
+    if (this.problem !== null) return;
+    const epoch = this.ledger.epoch;
+    this.ledger.observe(await this.kernelRules(), new Set(this.book.names()), epoch);
   }
 
   /** What the kernel dropped for `proxy` per rule kind since the supervisor started, as of the last refresh. */
