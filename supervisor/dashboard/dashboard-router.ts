@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import express, { Router, type Response } from 'express';
+import express, { Router, type Request, type Response } from 'express';
 import { ApiError } from '../api/api-error.js';
 
 /** Where `npm run build` puts the dashboard: dist/dashboard/, beside dist/supervisor/. */
@@ -27,9 +27,25 @@ const SECURITY_HEADERS = {
   'X-Content-Type-Options': 'nosniff',
   'X-Frame-Options': 'DENY',
   'Referrer-Policy': 'no-referrer',
-  'Cross-Origin-Opener-Policy': 'same-origin',
   'Cross-Origin-Resource-Policy': 'same-origin',
 };
+
+/**
+ * Whether the browser sees the page on a potentially trustworthy origin (HTTPS, or a loopback
+ * host): only there does it apply Cross-Origin-Opener-Policy. Anywhere else (plain HTTP to the
+ * box's address, the common case behind a firewall) it ignores the header and logs a console
+ * error on every load, so the header is not sent there.
+ */
+function trustworthyOrigin(req: Request): boolean {
+  if (req.secure) return true;
+  const host = req.hostname;
+  return host === 'localhost' || host.endsWith('.localhost') || /^127\.\d+\.\d+\.\d+$/.test(host) || host === '[::1]';
+}
+
+function securityHeaders(req: Request, res: Response): void {
+  res.set(SECURITY_HEADERS);
+  if (trustworthyOrigin(req)) res.set('Cross-Origin-Opener-Policy', 'same-origin');
+}
 
 /** Asset file names carry a content hash (see web/build.mjs): they can be cached for good; the page itself is revalidated each time. */
 function cacheControl(res: Response, file: string): void {
@@ -44,9 +60,12 @@ function cacheControl(res: Response, file: string): void {
 export function dashboardRouter(dir = DASHBOARD_DIR): Router {
   const router = Router();
   const built = existsSync(path.join(dir, 'index.html'));
-  router.get('/', (_req, res) => res.set(SECURITY_HEADERS).redirect(302, '/dashboard/'));
-  router.use('/dashboard', (_req, res, next) => {
-    res.set(SECURITY_HEADERS);
+  router.get('/', (req, res) => {
+    securityHeaders(req, res);
+    res.redirect(302, '/dashboard/');
+  });
+  router.use('/dashboard', (req, res, next) => {
+    securityHeaders(req, res);
     next();
   });
   if (!built) {

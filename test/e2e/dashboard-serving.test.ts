@@ -1,4 +1,5 @@
 import { test } from 'node:test';
+import http from 'node:http';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { ADMIN_KEY, METRICS_KEY, READ_KEY, SupervisorProcess } from '../helpers/supervisor-process.js';
@@ -48,6 +49,28 @@ test('the dashboard is served at /dashboard/ with a strict CSP, cacheable hashed
     }
   }
   assert.equal((await fetch(`${base}/dashboard/assets/nope.js`)).status, 404);
+});
+
+/** The response headers of `GET /dashboard/` as a browser that typed `host` in its address bar gets them. */
+function dashboardHeaders(port: number, host: string): Promise<http.IncomingHttpHeaders> {
+  return new Promise((resolve, reject) => {
+    http.get({ host: '127.0.0.1', port, path: '/dashboard/', headers: { host } }, (res) => {
+      res.resume();
+      resolve(res.headers);
+    }).on('error', reject);
+  });
+}
+
+test('Cross-Origin-Opener-Policy only where browsers apply it (loopback, HTTPS): elsewhere it would be a console error on every load', async (t) => {
+  const { sup } = await startOneProxy(t);
+  for (const host of [`127.0.0.1:${sup.apiPort}`, `localhost:${sup.apiPort}`, `[::1]:${sup.apiPort}`]) {
+    assert.equal((await dashboardHeaders(sup.apiPort, host))['cross-origin-opener-policy'], 'same-origin', host);
+  }
+  for (const host of [`10.0.0.5:${sup.apiPort}`, 'routex.example.net']) {
+    const headers = await dashboardHeaders(sup.apiPort, host);
+    assert.equal(headers['cross-origin-opener-policy'], undefined, host);
+    assert.match(String(headers['content-security-policy']), /default-src 'none'/, `${host}: the other headers stay`);
+  }
 });
 
 test('/api/whoami names the key and its permissions; no key is a 401', async (t) => {
