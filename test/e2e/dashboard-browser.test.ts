@@ -128,6 +128,35 @@ describe('the web dashboard in a real browser', { skip: chromiumMissing() }, () 
     }
   });
 
+  it('the Overview\'s L7 blocked/s is the workers\' own count: junk connections to the inspected proxy show within 3 s', async (t) => {
+    const cell = (name: string): string => `#proxy-table tr[data-proxy=${name}] [data-col=l7]`;
+    assert.equal(await admin.getAttribute(cell('survival'), 'data-value'), '0');
+    const startedAt = Date.now();
+    let sent = 0;
+    const junk: Promise<TcpClient | void>[] = [];
+    // Each from an address of its own: one invalid_protocol (30 points) each, far from a ban.
+    const timer = setInterval(() => {
+      if (sent >= 20) return clearInterval(timer);
+      const connecting = TcpClient.connect(survivalPort, { localAddress: `127.0.0.${20 + sent++}` }).then((client) => {
+        client.write('GET / HTTP/1.1\r\n\r\n');
+        return client;
+      });
+      junk.push(connecting.catch(() => undefined));
+    }, 150);
+    try {
+      const shown = (selector: string): boolean => Number((globalThis as any).document.querySelector(selector)?.getAttribute('data-value')) > 0;
+      await admin.waitForFunction(shown, cell('survival'), { timeout: 3000, polling: 50 });
+      t.diagnostic(`L7 blocks/s shown ${Date.now() - startedAt} ms after the first junk connection (${sent} sent)`);
+    } finally {
+      clearInterval(timer);
+      for (const client of await Promise.all(junk)) client?.destroy();
+    }
+    assert.match((await admin.textContent(cell('survival'))) ?? '', /^[\d.]+\/s$/);
+    assert.equal(await admin.getAttribute(cell('lobby'), 'data-value'), '0', 'no L7 on lobby, nothing blocked there');
+    const l7 = (await sup.api('GET', '/api/proxies/survival/l7', { key: ADMIN_KEY })).body;
+    assert.ok(l7.blocked_total > 0, JSON.stringify(l7.blocked));
+  });
+
   it('ejects and readmits an upstream with the buttons, and kills a live connection from the Proxy page', async () => {
     await admin.click('#proxy-table a:text-is("lobby")');
     const row = admin.locator(`#upstreams tr[data-upstream="127.0.0.1:${backend.port}"]`);

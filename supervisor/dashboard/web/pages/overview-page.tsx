@@ -126,7 +126,9 @@ export function OverviewPage() {
                     </span>
                   </td>
                   <td data-col="suspended">{r.suspended ? <Badge tone="bad">suspended</Badge> : <span class="muted">no</span>}</td>
-                  <td class="num" data-col="l7">{perSecond(r.l7BlockedPerSecond)}</td>
+                  <td class="num" data-col="l7" data-value={r.l7BlockedPerSecond}>
+                    {perSecond(r.l7BlockedPerSecond)}
+                  </td>
                 </tr>
               ))}
             </tbody>
