@@ -283,9 +283,14 @@ describe('the web dashboard in a real browser', { skip: chromiumMissing() }, () 
     }
     // The System page shows each worker's memory.
     assert.match((await admin.locator('#workers tr[data-proxy=lobby] [data-col=rss]').textContent()) ?? '', /MiB|KiB/);
-    // The Protection page says iptables is off, from the API's answer.
+    // The Protection page says iptables is off, with the API's own reason.
     await admin.goto(`${base}/dashboard/#/protection`);
-    await admin.waitForSelector('#iptables-off');
+    const off = admin.locator('#iptables-status[data-active=false][data-enabled=false]');
+    await off.waitFor();
+    const rules = (await sup.api('GET', '/api/iptables/rules', { key: ADMIN_KEY })).body;
+    assert.equal(await off.locator('[data-col=reason]').textContent(), rules.reason);
+    assert.match((await off.textContent()) ?? '', /^iptables is off: iptables\.enabled is false in global\.yaml\. Proxies run without kernel rules\.$/);
+    assert.equal(await admin.locator('#iptables [data-action]').count(), 0, 'no flush or sweep while off');
     assert.deepEqual(adminProblems, []);
   });
 

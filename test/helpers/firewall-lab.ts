@@ -1,7 +1,7 @@
 // The real supervisor inside a network namespace with iptables on, for the firewall tests: its API
 // on the namespace's address towards the test process, its rules in the namespace's own kernel
 // tables, never the host's.
-import { ADMIN_KEY, SupervisorProcess } from './supervisor-process.js';
+import { ADMIN_KEY, READ_KEY, SupervisorProcess } from './supervisor-process.js';
 import type { NetnsLab } from './netns.js';
 import { waitFor } from './wait-for.js';
 
@@ -14,16 +14,19 @@ export interface FirewallSupervisorOptions {
   uid?: number;
   /** Environment additions, e.g. a PATH without the firewall tools. */
   env?: Record<string, string>;
+  /** Adds READ_KEY, a read-only key (proxies:read, metrics:read), to the admin key. */
+  readKey?: boolean;
 }
 
-export function firewallGlobalYaml(apiHost: string, iptables = ''): string {
+export function firewallGlobalYaml(apiHost: string, iptables = '', readKey = false): string {
+  const viewer = readKey ? `\n    - key: "${READ_KEY}"\n      label: "viewer"\n      permissions: ["proxies:read", "metrics:read"]` : '';
   return `api:
   enabled: true
   bind: "${apiHost}:{{API_PORT}}"
   api_keys:
     - key: "${ADMIN_KEY}"
       label: "admin"
-      permissions: ["*"]
+      permissions: ["*"]${viewer}
 metrics:
   enabled: false
 iptables:
@@ -46,7 +49,7 @@ export function startFirewallSupervisor(lab: NetnsLab, netns: string, options: F
   return SupervisorProcess.start({
     command: [...lab.command(netns), ...asUser],
     apiHost,
-    globalYaml: firewallGlobalYaml(apiHost, options.iptables),
+    globalYaml: firewallGlobalYaml(apiHost, options.iptables, options.readKey),
     proxies: options.proxies,
     waitForRunning: options.waitForRunning,
     ...(options.uid === undefined ? {} : { owner: options.uid }),

@@ -1,5 +1,5 @@
 import { createContext } from 'preact';
-import { useCallback, useContext, useEffect, useState } from 'preact/hooks';
+import { useCallback, useContext, useEffect, useRef, useState } from 'preact/hooks';
 import { ApiFailure, type ApiClient } from './api/client.js';
 import type { Identity } from './api/types.js';
 import type { LiveStore } from './live-store.js';
@@ -47,6 +47,10 @@ export interface Loaded<T> {
   reload: () => void;
 }
 
+function asFailure(failure: unknown): ApiFailure {
+  return failure instanceof ApiFailure ? failure : new ApiFailure(0, 'ERR_CLIENT', String(failure));
+}
+
 /** Loads `fetcher()` when `deps` change (and on `reload`), keeping the last data while it reloads. */
 export function useLoad<T>(fetcher: () => Promise<T>, deps: unknown[]): Loaded<T> {
   const [data, setData] = useState<T | null>(null);
@@ -61,8 +65,7 @@ export function useLoad<T>(fetcher: () => Promise<T>, deps: unknown[]): Loaded<T
         setError(null);
       },
       (failure: unknown) => {
-        if (!current) return;
-        setError(failure instanceof ApiFailure ? failure : new ApiFailure(0, 'ERR_CLIENT', String(failure)));
+        if (current) setError(asFailure(failure));
       },
     );
     return () => {
@@ -72,6 +75,53 @@ export function useLoad<T>(fetcher: () => Promise<T>, deps: unknown[]): Loaded<T
   }, [...deps, generation]);
   const reload = useCallback(() => setGeneration((n) => n + 1), []);
   return { data, error, reload };
+}
+
+/**
+ * Loads `fetcher()`, and again whenever `trigger` changes (data whose counters move every
+ * second). Never two requests at once: a change during a request asks for one more after it, so a
+ * slow answer is followed by a newer one instead of being cancelled over and over.
+ */
+export function useFollow<T>(fetcher: () => Promise<T>, trigger: unknown): Loaded<T> {
+  const [data, setData] = useState<T | null>(null);
+  const [error, setError] = useState<ApiFailure | null>(null);
+  const state = useRef({ busy: false, again: false, mounted: true });
+  const latestFetcher = useRef(fetcher);
+  latestFetcher.current = fetcher;
+  const load = useCallback(() => {
+    const s = state.current;
+    if (s.busy) {
+      s.again = true;
+      return;
+    }
+    s.busy = true;
+    latestFetcher
+      .current()
+      .then(
+        (value) => {
+          if (!s.mounted) return;
+          setData(value);
+          setError(null);
+        },
+        (failure: unknown) => {
+          if (s.mounted) setError(asFailure(failure));
+        },
+      )
+      .finally(() => {
+        s.busy = false;
+        if (!s.again || !s.mounted) return;
+        s.again = false;
+        load();
+      });
+  }, []);
+  useEffect(() => {
+    state.current.mounted = true;
+    return () => {
+      state.current.mounted = false;
+    };
+  }, []);
+  useEffect(load, [trigger]);
+  return { data, error, reload: load };
 }
 
 /** Runs an action (eject, kill, add rule…), showing its result or the API's error to the user. */

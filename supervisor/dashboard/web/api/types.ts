@@ -36,6 +36,8 @@ export interface ProxySnapshot {
   values: Values;
   per_second: Values;
   upstreams: { upstream: string; values: Values }[];
+  /** Kernel drops per rule kind (`syn_rate`, …) since the supervisor started; empty without kernel rules. */
+  iptables: { kind: string; values: Values; per_second: Values }[];
 }
 
 export interface CountersEvent {
@@ -167,4 +169,35 @@ export interface L7Event {
   action: string;
   reason: string;
   protocol: string;
+}
+
+/** One of RouteX's kernel rules as `GET /api/iptables/rules` reads it, with the kernel's counters. */
+export interface KernelRule {
+  backend: 'ipv4' | 'ipv6' | 'nftables';
+  chain: string;
+  /** `SynRate`, `ConnPerIp`, …; `Jump` sends the proxy's packets into its chain. */
+  kind: string;
+  comment: string;
+  rule: string;
+  packets: number;
+  bytes: number;
+}
+
+export interface ProxyKernelStatus {
+  state: 'installed' | 'none' | 'disabled' | 'unavailable' | 'failed';
+  reason: string | null;
+  chain: string;
+  rules_installed: number;
+  updated_at: string | null;
+}
+
+export interface IptablesRules {
+  enabled: boolean;
+  active: boolean;
+  reason: string | null;
+  input_chain: string;
+  families: string[];
+  bans: { active: boolean; reason: string | null; entries: Record<string, number> };
+  proxies: { name: string; iptables: ProxyKernelStatus; rules: KernelRule[] }[];
+  orphans: { name: string; rules: KernelRule[] }[];
 }

@@ -1,9 +1,11 @@
-import type { ProxySummary, SystemInfo } from '../api/types.js';
+import type { ComponentChildren } from 'preact';
+import type { ProxySummary } from '../api/types.js';
 import { Badge, Empty, ErrorBox, Loading, Panel, TableWrap } from '../components/ui.js';
 import { perSecond } from '../format.js';
 import { href } from '../router.js';
 import { useLive, useLoad, useSession } from '../session.js';
 import { BansPanel } from './protection/bans-panel.js';
+import { IptablesPanel } from './protection/iptables-panel.js';
 import { L7EventsPanel } from './protection/l7-events-panel.js';
 
 function plural(n: number, noun: string): string {
@@ -51,66 +53,38 @@ function LayerStatus({ proxies }: { proxies: ProxySummary[] }) {
   );
 }
 
-function Unavailable({ what, operation }: { what: string; operation: string }) {
+/** The panel, or in its place a note that the API lacks its route (read from the API's OpenAPI document). */
+function IfOffered({ operation, what, title, id, children }: { operation: string; what: string; title: string; id: string; children: ComponentChildren }) {
+  if (useOffers(operation)) return <>{children}</>;
   return (
-    <Empty>
-      {what} is not offered by this RouteX's API (no <code>{operation}</code> in its OpenAPI document).
-    </Empty>
-  );
-}
-
-function Bans() {
-  if (!useOffers('GET /api/l7/banned')) {
-    return (
-      <Panel title="Bans" id="bans">
-        <Unavailable what="The ban list" operation="GET /api/l7/banned" />
-      </Panel>
-    );
-  }
-  return <BansPanel />;
-}
-
-function Events({ proxies }: { proxies: string[] }) {
-  if (!useOffers('GET /api/l7/events')) {
-    return (
-      <Panel title="Recent L7 events" id="l7-events">
-        <Unavailable what="The L7 event log" operation="GET /api/l7/events" />
-      </Panel>
-    );
-  }
-  return <L7EventsPanel proxies={proxies} />;
-}
-
-function IptablesPanel({ system }: { system: SystemInfo | null }) {
-  const offered = useOffers('GET /api/iptables/rules');
-  return (
-    <Panel title="iptables rules" id="iptables">
-      {system !== null && !system.features.iptables && (
-        <p class="muted" id="iptables-off">
-          iptables is off (<code>iptables.enabled: false</code> in global.yaml): no kernel rules.
-        </p>
-      )}
-      {!offered && <Unavailable what="The rule list" operation="GET /api/iptables/rules" />}
+    <Panel title={title} id={id}>
+      <Empty>
+        {what} is not offered by this RouteX's API (no <code>{operation}</code> in its OpenAPI document).
+      </Empty>
     </Panel>
   );
 }
 
-/** Bans, L7 events and kernel rules: each panel shows what the API offers and says so when a layer is off. */
+/** Bans, L7 events and kernel rules: each panel shows what the API offers and says why when a layer is off. */
 export function ProtectionPage() {
   const { client } = useSession();
   const proxies = useLoad(() => client.get<ProxySummary[]>('/api/proxies'), []);
-  const system = useLoad(() => client.get<SystemInfo>('/api/system'), []);
   if (proxies.error !== null) return <ErrorBox error={proxies.error} />;
   if (proxies.data === null) return <Loading />;
   return (
     <>
-      {system.error !== null && <ErrorBox error={system.error} />}
       <div class="grid-2">
         <LayerStatus proxies={proxies.data} />
-        <Bans />
+        <IfOffered operation="GET /api/l7/banned" what="The ban list" title="Bans" id="bans">
+          <BansPanel />
+        </IfOffered>
       </div>
-      <Events proxies={proxies.data.map((p) => p.name)} />
-      <IptablesPanel system={system.data} />
+      <IfOffered operation="GET /api/l7/events" what="The L7 event log" title="Recent L7 events" id="l7-events">
+        <L7EventsPanel proxies={proxies.data.map((p) => p.name)} />
+      </IfOffered>
+      <IfOffered operation="GET /api/iptables/rules" what="The rule list" title="Kernel rules (iptables)" id="iptables">
+        <IptablesPanel />
+      </IfOffered>
     </>
   );
 }
