@@ -23,9 +23,9 @@ export class EventStreamClient {
     private readonly abort: AbortController,
   ) {}
 
-  static async open(port: number, key: string | undefined): Promise<EventStreamClient> {
+  static async open(port: number, key: string | undefined, host = '127.0.0.1'): Promise<EventStreamClient> {
     const abort = new AbortController();
-    const response = await fetch(`http://127.0.0.1:${port}/api/events/stream`, { headers: key === undefined ? {} : { 'x-api-key': key }, signal: abort.signal });
+    const response = await fetch(`http://${host}:${port}/api/events/stream`, { headers: key === undefined ? {} : { 'x-api-key': key }, signal: abort.signal });
     const client = new EventStreamClient(response.status, response.headers, abort);
     if (response.status !== 200 || response.body === null) {
       client.refusal = await response.text();

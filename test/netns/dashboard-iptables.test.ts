@@ -13,6 +13,7 @@ import { NetnsLab, netnsUnavailable } from '../helpers/netns.js';
 import { proxyYaml } from '../helpers/proxy-yaml.js';
 import { ADMIN_KEY, READ_KEY, type SupervisorProcess } from '../helpers/supervisor-process.js';
 import { failOnMissing, missingTool, skipOutsideCi } from '../helpers/system-tools.js';
+import { EventStreamClient } from '../helpers/event-stream-client.js';
 import { waitFor } from '../helpers/wait-for.js';
 
 const UNAVAILABLE = netnsUnavailable() || missingTool('iptables', 'iptables') || missingTool('hping3', 'hping3') || missingTool(CHROMIUM, 'chromium') || missingTool('setpriv', 'util-linux');
@@ -152,6 +153,18 @@ describe('the dashboard shows kernel rules and their drops, live (network namesp
     });
     assert.equal(await apiSynDrops(), kernel);
     assert.equal(await metricSynDrops(), kernel);
+    // What the page reads, as any other client of the stream gets it.
+    const stream = await EventStreamClient.open(sup.apiPort, READ_KEY, lab.ip('srv', 'host'));
+    try {
+      const counters = await stream.next('counters');
+      const lobby = counters.data.proxies.find((p: any) => p.name === 'lobby');
+      assert.deepEqual(lobby.iptables.map((k: any) => k.kind), ['ban', 'syn_rate', 'conn_per_ip']);
+      const syn = lobby.iptables[1];
+      assert.deepEqual([syn.values.dropped_packets, Object.keys(syn.per_second).sort()], [kernel, ['dropped_bytes', 'dropped_packets']]);
+      assert.ok(syn.values.dropped_bytes >= kernel * 40, `${syn.values.dropped_bytes} bytes`);
+    } finally {
+      stream.close();
+    }
     assert.equal(await admin.evaluate('window.noReload'), true, 'the page was not reloaded');
   });
 
