@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useMemo, useState } from 'preact/hooks';
 
 export type Route =
   | { page: 'overview' }
@@ -38,11 +38,13 @@ export function href(route: Route): string {
 }
 
 export function useRoute(): Route {
-  const [route, setRoute] = useState(() => parseRoute(location.hash));
+  const [hash, setHash] = useState(() => location.hash);
   useEffect(() => {
-    const onChange = (): void => setRoute(parseRoute(location.hash));
+    const onChange = (): void => setHash(location.hash);
     window.addEventListener('hashchange', onChange);
+    // Effects run after the first paint: a hash change in between fired before this listener existed.
+    onChange();
     return () => window.removeEventListener('hashchange', onChange);
   }, []);
-  return route;
+  return useMemo(() => parseRoute(hash), [hash]);
 }
