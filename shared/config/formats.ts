@@ -9,6 +9,7 @@ import { parseIpList } from './ip-list.js';
 import type { Parsed } from './parsed.js';
 import { parsePortSpec } from './port-spec.js';
 import { parseRedisUrl } from './redis-url.js';
+import { parseRouteHost } from './route-host.js';
 
 export interface ConfigFormat {
   /** What to write, for values of the wrong type entirely; absent = the plain type message. */
@@ -74,6 +75,10 @@ export const CONFIG_FORMATS: Readonly<Record<string, ConfigFormat>> = {
   'key-prefix': {
     expected: 'must be a string like "routex:"',
     check: matching(KEY_PREFIX, 'must be at most 64 characters: letters, digits, ":", ".", "_" or "-"'),
+  },
+  'route-host': {
+    expected: 'must be a host name like "play.example.net" or a wildcard like "*.example.net", as a string',
+    check: (value) => errorOf(parseRouteHost(String(value))),
   },
   'non-blank': {
     check: (value) => (String(value).trim() === '' ? 'must not be empty' : undefined),

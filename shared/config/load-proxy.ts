@@ -33,7 +33,7 @@ export function parseProxyConfig(text: string, file: string, global: GlobalConfi
   }
   const issues = [...schema.issues, ...ctx.issues];
   if (issues.length > 0) return { issues, warnings: ctx.warnings, raw };
-  return { config: resolveProxy(proxy, global), issues, warnings: ctx.warnings, raw };
+  return { config: resolveProxy(proxy, global, file), issues, warnings: ctx.warnings, raw };
 }
 
 export function loadProxyConfigFile(path: string, global: GlobalConfig): ProxyParseResult {

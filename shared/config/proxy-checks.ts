@@ -11,6 +11,7 @@ import { checkProxyProtocol } from './proxy-protocol-checks.js';
 import { parsePortSpec } from './port-spec.js';
 import { warnAboutUnusedSettings } from './proxy-warnings.js';
 import { checkRateLimits } from './rate-limit-checks.js';
+import { checkRouting } from './routing-checks.js';
 import type { GlobalDefaults } from './resolved-types.js';
 import type { ProxyFile } from './schema-proxy.js';
 import { checkUpstreamWeights } from './upstream-weights.js';
@@ -24,6 +25,7 @@ export function checkProxy(proxy: Proxy, defaults: GlobalDefaults, ctx: CheckCon
   checkRateLimits(proxy.rate_limits, proxy.protocol, ctx);
   checkL7(proxy.l7_protection, ctx);
   checkProxyProtocol(proxy, ctx);
+  checkRouting(proxy, defaults, ctx);
   if (ctx.clean('tls.passthrough') && !proxy.tls.passthrough) {
     ctx.error('tls.passthrough', 'RouteX does not terminate TLS; encrypted bytes are always passed through, so this must be true');
   }

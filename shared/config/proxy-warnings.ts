@@ -6,9 +6,6 @@ import type { ProxyFile } from './schema-proxy.js';
 type Proxy = Filled<ProxyFile>;
 
 export function warnAboutUnusedSettings(proxy: Proxy, ctx: CheckContext): void {
-  if (ctx.clean('tls.sni_routing') && proxy.tls.sni_routing) {
-    ctx.warn('tls.sni_routing', 'SNI routing is not implemented yet: connections are balanced as usual');
-  }
   const balancing = proxy.load_balancing;
   if (ctx.clean('load_balancing.algorithm', 'load_balancing.upstream_weights') && balancing.algorithm !== 'weighted' && Object.keys(balancing.upstream_weights).length > 0) {
     ctx.warn('load_balancing.upstream_weights', `only the weighted algorithm uses weights, and this proxy uses ${balancing.algorithm}`);

@@ -8,6 +8,7 @@ import { parsePortSpec } from './port-spec.js';
 import { resolveAcl } from './resolve-acl.js';
 import { resolveL7 } from './resolve-l7.js';
 import { resolveProxyProtocol } from './resolve-proxy-protocol.js';
+import { resolveA2sCache, resolveOfflineStatus, resolveRouting, resolveStatusCache } from './resolve-routing.js';
 import type { GlobalConfig, HealthCheckConfig, ProxyConfig, RateLimitsConfig, TimeoutsConfig } from './resolved-types.js';
 import type { ProxyFile } from './schema-proxy.js';
 import { buildListeners, buildUpstreamGroups, buildUpstreams } from './targets.js';
@@ -19,7 +20,8 @@ const ms = (value: string | number): number => must(parseDuration(value));
 /** An inherited field: the proxy's own value when it has one, else the global default. */
 const msOr = (value: string | number | undefined, inherited: number): number => (value === undefined ? inherited : ms(value));
 
-export function resolveProxy(proxy: Proxy, global: GlobalConfig): ProxyConfig {
+/** `file` is the proxy file's path: relative paths inside it (offline_status.favicon) are from its folder. */
+export function resolveProxy(proxy: Proxy, global: GlobalConfig, file: string): ProxyConfig {
   const originIps = must(parseIpList(proxy['origin-ip']));
   const originPorts = must(parsePortSpec(proxy['origin-port']));
   const destIps = must(parseIpList(proxy['dest-ip']));
@@ -58,6 +60,10 @@ export function resolveProxy(proxy: Proxy, global: GlobalConfig): ProxyConfig {
     },
     tls: { passthrough: proxy.tls.passthrough, sniRouting: proxy.tls.sni_routing },
     proxyProtocol: resolveProxyProtocol(proxy.proxy_protocol),
+    routing: resolveRouting(proxy, global),
+    statusCache: resolveStatusCache(proxy.status_cache),
+    offlineStatus: resolveOfflineStatus(proxy.offline_status, file),
+    a2sCache: resolveA2sCache(proxy.a2s_cache),
     rateLimits: resolveRateLimits(proxy.rate_limits),
     l7: resolveL7(proxy.l7_protection),
     acl: resolveAcl(proxy.acl),

@@ -3,6 +3,7 @@
 // validation, with global defaults merged in. Durations are milliseconds, ports are numbers,
 // comma lists are arrays. Workers never see YAML.
 
+import type { A2sCacheConfig, OfflineStatusConfig, RoutingConfig, StatusCacheConfig } from './resolved-routing-types.js';
 import type { ALGORITHMS, PROTOCOLS } from './schema-proxy.js';
 import type { ACL_ACTIONS } from './schema-acl.js';
 import type { LOG_LEVELS, METRICS_FORMATS } from './schema-global.js';
@@ -249,6 +250,11 @@ export interface ProxyConfig {
   logging: ProxyLoggingConfig;
   tls: TlsPassthroughConfig;
   proxyProtocol: ProxyProtocolConfig;
+  /** Routes by Minecraft host or TLS SNI; the top-level upstreams above are the default route. */
+  routing: RoutingConfig;
+  statusCache: StatusCacheConfig;
+  offlineStatus: OfflineStatusConfig;
+  a2sCache: A2sCacheConfig;
   rateLimits: RateLimitsConfig;
   l7: L7Config;
   acl: AclConfig;

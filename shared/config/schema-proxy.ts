@@ -7,41 +7,17 @@ import { Block, ByteCount, Choice, Duration, Flag, Formatted, List, Text, Whole 
 import { LOG_LEVELS } from './schema-global.js';
 import { L7Schema } from './schema-l7.js';
 import { ProxyProtocolSchema } from './schema-proxy-protocol.js';
+import { LoadBalancingSchema } from './schema-balancing.js';
+import { A2sCacheSchema, OfflineStatusSchema, RouteListSchema, RoutingSchema, StatusCacheSchema } from './schema-routing.js';
 import { RateLimitsSchema } from './schema-rate-limits.js';
 
 export const PROTOCOLS = ['tcp', 'udp', 'tcp-udp'] as const;
-export const ALGORITHMS = ['round-robin', 'least-conn', 'ip-hash', 'weighted', 'random'] as const;
+export { ALGORITHMS } from './schema-balancing.js';
 export const BANDWIDTH_SCOPES = ['node', 'cluster'] as const;
 
 function PortSpec(description: string) {
   return Type.Unsafe<string | number>({ type: ['string', 'integer'], format: 'port-spec', minimum: 1, maximum: 65_535, description });
 }
-
-const HealthCheckSchema = Block(
-  {
-    interval: Duration('How often each upstream is probed (TCP connect); absent = defaults.health_check_interval.'),
-    timeout: Duration('How long one probe may take, less than interval; absent = defaults.health_check_timeout.'),
-    failures_before_eject: Whole('Consecutive failed probes that mark an upstream unhealthy; absent = the global default.', undefined, { minimum: 1 }),
-    passes_before_readmit: Whole('Consecutive passed probes that readmit an upstream; absent = the global default.', undefined, { minimum: 1 }),
-  },
-  'Active health checks; each absent field inherits from defaults in global.yaml.',
-);
-
-const LoadBalancingSchema = Block(
-  {
-    algorithm: Type.Optional(Choice(ALGORITHMS, 'How an upstream is picked: round-robin, least-conn, ip-hash, weighted or random.', 'round-robin')),
-    sticky_sessions: Flag('Sends every connection of a client IP to the upstream it got first, for sticky_ttl.', false),
-    sticky_ttl: Duration('How long a sticky mapping is remembered after its last use; a bare number is seconds.', 3600),
-    upstream_weights: Type.Optional(
-      Type.Record(Type.String(), Type.Integer({ minimum: 1, maximum: 1_000_000, description: 'Relative weight, 1 or more.' }), {
-        default: {},
-        description: 'Weights for the weighted algorithm, keyed by a dest IP ("10.0.0.1") or one upstream ("10.0.0.1:35565", "[::1]:35565"); unlisted upstreams weigh 1.',
-      }),
-    ),
-    health_check: HealthCheckSchema,
-  },
-  'Load balancing across the upstreams.',
-);
 
 const TimeoutsSchema = Block(
   {
@@ -118,11 +94,16 @@ export const ProxyFileSchema = Type.Object(
     tls: Block(
       {
         passthrough: Flag('RouteX never terminates TLS: encrypted bytes are forwarded as they are. Must be true (false, i.e. termination, is refused as unsupported).', true),
-        sni_routing: Flag('Routing by TLS SNI host name: planned, not implemented yet (true only gives a warning).', false),
+        sni_routing: Flag('true is the same as routing.by: tls-sni (routes chosen by the ClientHello\'s server_name); kept for files written for the original RouteX.', false),
       },
       'TLS passthrough.',
     ),
     proxy_protocol: ProxyProtocolSchema,
+    routing: RoutingSchema,
+    routes: RouteListSchema,
+    status_cache: StatusCacheSchema,
+    offline_status: OfflineStatusSchema,
+    a2s_cache: A2sCacheSchema,
     rate_limits: RateLimitsSchema,
     l7_protection: L7Schema,
     acl: ProxyAclSchema,

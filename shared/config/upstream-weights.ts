@@ -23,10 +23,16 @@ export function weightKeyText({ ip, port }: WeightKey): string {
 }
 
 /** Every key must name a dest IP, or a dest IP with one of the dest ports; no target may be named twice. */
-export function checkUpstreamWeights(weights: Record<string, number>, destIps: string[], destPorts: number[], ctx: CheckContext): void {
+export function checkUpstreamWeights(
+  weights: Record<string, number>,
+  destIps: string[],
+  destPorts: number[],
+  ctx: CheckContext,
+  base = 'load_balancing.upstream_weights',
+): void {
   const seen = new Map<string, string>();
   for (const key of Object.keys(weights)) {
-    const path = childPath('load_balancing.upstream_weights', key);
+    const path = childPath(base, key);
     const parsed = ctx.value(path, parseWeightKey(key));
     if (parsed === undefined) continue;
     const canonical = weightKeyText(parsed);

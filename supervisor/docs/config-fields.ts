@@ -26,6 +26,7 @@ const FORMAT_NAMES: Record<string, string> = {
   'hex-bytes': 'hex bytes',
   'proxy-name': 'name',
   'non-blank': 'text',
+  'route-host': 'host name',
   origin: 'URL origin',
   'chain-prefix': 'text',
   'comment-prefix': 'text',

@@ -28,14 +28,22 @@ function row(field: ConfigField): string {
 
 const HEADER = '| Field | Type | Default | Description |\n|---|---|---|---|';
 
-/** One table for the top-level values, then a heading and a table per top-level block. */
+/** The fields below a top-level field: a block's own, or those of each item of a list of objects. */
+function fieldsInside(fields: ConfigField[], top: ConfigField): ConfigField[] {
+  return fields.filter((f) => f.path.startsWith(`${top.path}.`) || f.path.startsWith(`${top.path}[].`));
+}
+
+/**
+ * One table for the top-level values, then a heading and a table per top-level block, and one per
+ * top-level list of objects for the fields of each item (the list itself is a top-level value).
+ */
 function fileSection(title: string, schema: Record<string, unknown>): string {
   const fields = configFields(schema);
-  const topValues = fields.filter((f) => f.depth === 0 && !f.block);
-  const parts = [`### ${title}`, String(schema['description'] ?? ''), HEADER + '\n' + topValues.map(row).join('\n')];
-  for (const block of fields.filter((f) => f.depth === 0 && f.block)) {
-    const inside = fields.filter((f) => f.path.startsWith(`${block.path}.`));
-    parts.push(`#### \`${block.path}\``, cell(block.description), HEADER + '\n' + inside.map(row).join('\n'));
+  const top = fields.filter((f) => f.depth === 0);
+  const parts = [`### ${title}`, String(schema['description'] ?? ''), HEADER + '\n' + top.filter((f) => !f.block).map(row).join('\n')];
+  for (const section of top.filter((f) => fieldsInside(fields, f).length > 0)) {
+    const heading = section.block ? `#### \`${section.path}\`` : `#### Each of \`${section.path}\``;
+    parts.push(heading, cell(section.description), HEADER + '\n' + fieldsInside(fields, section).map(row).join('\n'));
   }
   return parts.join('\n\n');
 }

@@ -174,8 +174,10 @@ describe('proxy checks: rate limits, ACL, bandwidth', () => {
     assert.deepEqual(lines(parseProxy({ bandwidth: { hourly_limit: 1000 } }).warnings), ['bandwidth.enabled: is false, so the bandwidth limits are not applied']);
   });
 
-  it('warns that SNI routing is not implemented', () => {
-    assert.deepEqual(lines(parseProxy({ tls: { sni_routing: true } }).warnings), ['tls.sni_routing: SNI routing is not implemented yet: connections are balanced as usual']);
+  it('reads tls.sni_routing as routing by SNI, and warns when no route is listed', () => {
+    const result = parseProxy({ tls: { sni_routing: true } });
+    assert.equal(result.config?.routing.by, 'tls-sni');
+    assert.deepEqual(lines(result.warnings), ['routes: none are listed while routing.by is tls-sni, so every connection goes to the top-level dest-ip/dest-port']);
   });
 });
 
