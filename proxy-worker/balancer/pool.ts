@@ -5,6 +5,9 @@ import { StickyBalancer } from './sticky-balancer.js';
 import { StickyTable } from './sticky-table.js';
 import { UpstreamState, upstreamKey } from './upstream-state.js';
 
+/** What a pool is built from: a proxy's own destination, or one of its routes. */
+export type PoolSpec = Pick<ProxyConfig, 'upstreams' | 'upstreamGroups' | 'balancing'>;
+
 /**
  * A proxy's upstreams with their live state, and one balancer per listener group (fan-out has
  * one group; one-to-one has one per origin port, holding only the paired dest port). Built
@@ -16,7 +19,7 @@ export class Pool {
   private readonly groups: UpstreamState[][];
   private readonly stickyTables: StickyTable[] = [];
 
-  constructor(config: ProxyConfig, previous?: Pool, random: Random = Math.random) {
+  constructor(config: PoolSpec, previous?: Pool, random: Random = Math.random) {
     const kept = new Map(previous?.upstreams.map((u) => [u.key, u]));
     this.upstreams = config.upstreams.map((spec) => {
       const state = kept.get(upstreamKey(spec.ip, spec.port)) ?? new UpstreamState(spec);
@@ -48,6 +51,11 @@ export class Pool {
   /** Upstreams matching `ip`, or exactly `ip:port` when a port is given. */
   find(ip: string, port?: number): UpstreamState[] {
     return this.upstreams.filter((u) => u.ip === ip && (port === undefined || u.port === port));
+  }
+
+  /** True when the balancer of `group` has an upstream to pick. */
+  hasHealthy(group = 0): boolean {
+    return this.groups[group]?.some((upstream) => upstream.healthy) ?? false;
   }
 
   pruneSticky(): void {

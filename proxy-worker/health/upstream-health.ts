@@ -1,7 +1,7 @@
 import type { ProxyConfig } from '../../shared/config/resolved-types.js';
 import type { UpstreamInfo, UpstreamSelector, WorkerMessage } from '../../shared/ipc/protocol.js';
-import type { Pool } from '../balancer/pool.js';
 import type { UpstreamState } from '../balancer/upstream-state.js';
+import type { RouteSet } from '../routing/route-set.js';
 import type { WorkerLogger } from '../runtime/worker-logger.js';
 import { probeHeader } from '../proxy-protocol/send-headers.js';
 import { HealthChecker } from './health-checker.js';
@@ -13,31 +13,40 @@ import { tcpProbe } from './tcp-probe.js';
  * which only reads `healthy` when it picks.
  */
 export class UpstreamHealth {
-  private checker: HealthChecker | null = null;
+  private checkers: HealthChecker[] = [];
 
   constructor(
     private readonly logger: WorkerLogger,
     private readonly notify: (message: WorkerMessage) => void,
+    /** Called after every health change, with the upstream, once it is logged and reported. */
+    private readonly onChange: (upstream: UpstreamState) => void = () => undefined,
   ) {}
 
-  /** (Re)starts probing `pool`'s upstreams; UDP-only proxies have nothing a TCP probe could check. */
-  start(pool: Pool, config: ProxyConfig): void {
+  /**
+   * (Re)starts probing the upstreams of every route, each route with its own health settings;
+   * UDP-only proxies have nothing a TCP probe could check.
+   */
+  start(routes: RouteSet, config: ProxyConfig): void {
     this.stop();
-    if (config.protocol === 'udp' || pool.upstreams.length === 0) return;
+    if (config.protocol === 'udp') return;
     const greeting = probeHeader(config.proxyProtocol.send);
     const prober = greeting === null ? tcpProbe : (ip: string, port: number, timeoutMs: number) => tcpProbe(ip, port, timeoutMs, greeting);
-    this.checker = new HealthChecker(pool.upstreams, config.health, (upstream) => this.changed(upstream, 'probe'), prober);
-    this.checker.start();
+    for (const route of routes.all) {
+      if (route.pool.upstreams.length === 0) continue;
+      const checker = new HealthChecker(route.pool.upstreams, route.health, (upstream) => this.changed(upstream, 'probe'), prober);
+      checker.start();
+      this.checkers.push(checker);
+    }
   }
 
   stop(): void {
-    this.checker?.stop();
-    this.checker = null;
+    for (const checker of this.checkers) checker.stop();
+    this.checkers = [];
   }
 
   /** An operator's eject holds whatever probes say, until a manual readmit. */
-  eject(pool: Pool, selector: UpstreamSelector): number {
-    const targets = pool.find(selector.ip, selector.port);
+  eject(routes: RouteSet, selector: UpstreamSelector): number {
+    const targets = routes.find(selector.ip, selector.port);
     for (const upstream of targets) {
       upstream.manuallyEjected = true;
       if (upstream.refreshHealth()) this.changed(upstream, 'manual');
@@ -46,8 +55,8 @@ export class UpstreamHealth {
   }
 
   /** Lifts a manual eject and trusts the upstream again until probes say otherwise. */
-  readmit(pool: Pool, selector: UpstreamSelector): number {
-    const targets = pool.find(selector.ip, selector.port);
+  readmit(routes: RouteSet, selector: UpstreamSelector): number {
+    const targets = routes.find(selector.ip, selector.port);
     for (const upstream of targets) {
       upstream.manuallyEjected = false;
       upstream.probeHealthy = true;
@@ -68,6 +77,7 @@ export class UpstreamHealth {
     if (upstream.healthy) this.logger.info('upstream readmitted', fields);
     else this.logger.warn('upstream ejected', fields);
     this.notify({ type: 'health.changed', ip: upstream.ip, port: upstream.port, healthy: upstream.healthy, cause });
+    this.onChange(upstream);
   }
 }
 

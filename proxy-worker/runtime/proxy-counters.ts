@@ -1,7 +1,7 @@
 import type { CounterReport } from '../../shared/ipc/protocol.js';
 import type { AclCounts } from '../../shared/acl/acl-counts.js';
 import { workerNames, zeroWorkerValues, type WorkerValues } from '../../shared/counters/counters.js';
-import type { Pool } from '../balancer/pool.js';
+import type { UpstreamState } from '../balancer/upstream-state.js';
 
 /**
  * The proxy's worker-sourced values of the counter table (shared/counters/counter-table.ts) as
@@ -23,7 +23,8 @@ export function createProxyCounters(): ProxyCounters {
 }
 
 /** The report for the interval that just ended; the counters' deltas start again at 0. */
-export function takeReport(counters: ProxyCounters, pool: Pool, acl: AclCounts, l7: CounterReport['l7']): CounterReport {
+/** `pool`: every upstream the worker runs (a proxy's own and its routes'). */
+export function takeReport(counters: ProxyCounters, pool: { readonly upstreams: readonly UpstreamState[] }, acl: AclCounts, l7: CounterReport['l7']): CounterReport {
   const values = {} as ProxyCounters;
   for (const name of PROXY_VALUES) values[name] = counters[name];
   for (const name of PROXY_DELTAS) counters[name] = 0;

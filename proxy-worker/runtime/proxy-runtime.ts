@@ -14,7 +14,8 @@ import {
   type WorkerMessage,
 } from '../../shared/ipc/protocol.js';
 import { UpstreamHealth, upstreamInfo } from '../health/upstream-health.js';
-import { Pool } from '../balancer/pool.js';
+import type { Pool } from '../balancer/pool.js';
+import { RouteSet } from '../routing/route-set.js';
 import { TcpListener } from '../listeners/tcp-listener.js';
 import { TcpRelay } from '../listeners/tcp-relay.js';
 import { UdpListener } from '../listeners/udp-listener.js';
@@ -67,7 +68,7 @@ export class ProxyRuntime implements RelayHost, UdpSessionHost, FirstBytesHost, 
   private udpPlan: FirstBytesPlan | null = null;
   /** proxy_protocol.receive on UDP, or null when UDP listeners read no headers. */
   private udpReceiver: HeaderReceiver | null = null;
-  pool: Pool;
+  routes: RouteSet;
   readonly relays = new Map<number, TcpRelay>();
   readonly sessions = new Map<number, UdpSession>();
   /** The UNIQUE_ID values of the PROXY headers this worker sends. */
@@ -91,7 +92,7 @@ export class ProxyRuntime implements RelayHost, UdpSessionHost, FirstBytesHost, 
     notify: (message: WorkerMessage) => void = () => undefined,
   ) {
     this.health = new UpstreamHealth(logger, notify);
-    this.pool = new Pool(config);
+    this.routes = new RouteSet(config);
     this.acl.apply(config);
     this.protection = new Protection(this, notify, (message, fields) => logger.info(message, fields));
     this.proxyHeaderWarning = new ThrottledWarning(logger, 'connection refused by proxy_protocol.receive');
@@ -99,6 +100,11 @@ export class ProxyRuntime implements RelayHost, UdpSessionHost, FirstBytesHost, 
     this.sweeper = new TimeoutSweeper(this);
     this.noUpstreamWarning = new ThrottledWarning(logger, 'no healthy upstream, connection refused');
     this.sessionCapWarning = new ThrottledWarning(logger, 'udp session cap reached, datagram dropped');
+  }
+
+  /** The default route's pool: the proxy's own dest-ip/dest-port. */
+  get pool(): Pool {
+    return this.routes.defaultRoute.pool;
   }
 
   /**
@@ -124,7 +130,7 @@ export class ProxyRuntime implements RelayHost, UdpSessionHost, FirstBytesHost, 
       throw new RoutexError(first?.code ?? 'ERR_LISTEN_FAILED', first?.message ?? 'no listening socket was handed over');
     }
     this.sweeper.start();
-    this.health.start(this.pool, this.config);
+    this.health.start(this.routes, this.config);
     return started;
   }
 
@@ -146,22 +152,22 @@ export class ProxyRuntime implements RelayHost, UdpSessionHost, FirstBytesHost, 
     this.config = config;
     if (this.acl.apply(config, previous)) this.closeDeniedByAcl();
     this.applyProtection(config);
-    this.pool = new Pool(config, this.pool);
+    this.routes = new RouteSet(config, this.routes);
     this.logger.level = config.logging.level;
     this.sweeper.restart();
-    this.health.start(this.pool, config);
+    this.health.start(this.routes, config);
   }
 
   listUpstreams(): UpstreamInfo[] {
-    return this.pool.upstreams.map(upstreamInfo);
+    return this.routes.upstreams().map(upstreamInfo);
   }
 
   eject(selector: UpstreamSelector): number {
-    return this.health.eject(this.pool, selector);
+    return this.health.eject(this.routes, selector);
   }
 
   readmit(selector: UpstreamSelector): number {
-    return this.health.readmit(this.pool, selector);
+    return this.health.readmit(this.routes, selector);
   }
 
   /** Closes this worker's listening descriptors (the supervisor's keep the ports). */

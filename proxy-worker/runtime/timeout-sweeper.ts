@@ -8,7 +8,7 @@ const MAX_SWEEP_MS = 1000;
 
 interface SweptRuntime {
   readonly config: ProxyConfig;
-  readonly pool: { pruneSticky(): void };
+  readonly routes: { pruneSticky(): void };
   readonly relays: Map<number, TcpRelay>;
   readonly sessions: Map<number, UdpSession>;
 }
@@ -46,7 +46,7 @@ export class TimeoutSweeper {
   private readonly sweep = (): void => {
     const now = (coarseClock.now = Date.now());
     const t = this.runtime.config.timeouts;
-    this.runtime.pool.pruneSticky();
+    this.runtime.routes.pruneSticky();
     for (const relay of this.runtime.relays.values()) {
       const reason = tcpTimeoutReason(relay, now, t);
       if (reason !== null) relay.destroy(reason);
