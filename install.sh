@@ -348,7 +348,7 @@ stage_app() {
     if [ -d "$SRC_DIR/dist/$dir" ]; then cp -R "$SRC_DIR/dist/$dir" "$stage/dist/"; fi
   done
   cp "$SRC_DIR"/configs/*.yaml "$SRC_DIR"/configs/*.schema.json "$stage/configs/"
-  cp "$SRC_DIR"/configs/proxies/*.yaml "$stage/configs/proxies/"
+  cp "$SRC_DIR"/configs/proxies/*.yaml "$SRC_DIR"/configs/proxies/*.png "$stage/configs/proxies/"
   cp "$SRC_DIR/systemd/routex.service" "$stage/systemd/"
   cp "$SRC_DIR/systemd/routex.openrc" "$stage/systemd/"
 }

@@ -23,6 +23,7 @@ export function resolveRouting(proxy: Proxy, global: GlobalConfig): RoutingConfi
   return {
     by,
     rejectUnknown: proxy.routing.unknown === 'reject',
+    handshakeTimeoutMs: ms(proxy.routing.handshake_timeout),
     rejectMotd: proxy.routing.reject_motd,
     rejectMessage: proxy.routing.reject_message,
     routes: proxy.routes.map((route) => resolveRoute(route, proxy.load_balancing.health_check, global)),

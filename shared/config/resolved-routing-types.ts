@@ -19,6 +19,8 @@ export interface RoutingConfig {
   by: RoutingKey;
   /** A host no route lists is refused instead of going to the default route. */
   rejectUnknown: boolean;
+  /** Longest wait for the handshake / ClientHello the routing and answers read. */
+  handshakeTimeoutMs: number;
   rejectMotd: string;
   rejectMessage: string;
   routes: RouteConfig[];

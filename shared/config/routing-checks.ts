@@ -37,6 +37,7 @@ export function checkRouting(proxy: Proxy, defaults: GlobalDefaults, ctx: CheckC
   if (by === 'none' && ctx.clean('routing.unknown') && proxy.routing.unknown === 'reject') {
     ctx.warn('routing.unknown', 'reject is only used when routing.by is minecraft-host or tls-sni');
   }
+  requirePositiveDuration(ctx, 'routing.handshake_timeout', proxy.routing.handshake_timeout);
   checkAnswers(proxy, by, ctx);
 }
 

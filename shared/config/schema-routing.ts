@@ -25,6 +25,10 @@ export const RoutingSchema = Block(
       'A host no route lists: default sends it to the top-level dest-ip/dest-port; reject refuses it (Minecraft gets reject_motd or reject_message, TLS a close).',
       'default',
     )),
+    handshake_timeout: Duration(
+      'Longest wait, from the accept, for the Minecraft handshake or TLS ClientHello a route (or a status answer) needs; then the connection is closed.',
+      '10s',
+    ),
     reject_motd: Text('The MOTD a Minecraft server-list ping for an unknown host shows when unknown is reject.', 'Unknown server address'),
     reject_message: Text('The disconnect message a Minecraft login to an unknown host shows when unknown is reject.', 'There is no server at this address. Check the address and try again.'),
   },

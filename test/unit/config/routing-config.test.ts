@@ -26,6 +26,7 @@ describe('routing config: routes', () => {
     const config = validProxy({ routing: { by: 'minecraft-host', unknown: 'reject' }, routes: [ROUTE_A, ROUTE_B] });
     assert.equal(config.routing.by, 'minecraft-host');
     assert.equal(config.routing.rejectUnknown, true);
+    assert.equal(config.routing.handshakeTimeoutMs, 10_000);
     assert.deepEqual(
       config.routing.routes.map((r) => [r.name, r.hosts, r.upstreams.map((u) => `${u.ip}:${u.port}`)]),
       [
@@ -104,6 +105,10 @@ describe('routing config: routes', () => {
       onlyIssue(parseProxy({ tls: { sni_routing: true }, routing: { by: 'minecraft-host' }, routes: [ROUTE_A] })),
       'tls.sni_routing: true asks for routing by TLS SNI, but routing.by is minecraft-host: keep one of them',
     );
+  });
+
+  it('needs a handshake timeout above 0', () => {
+    assert.equal(onlyIssue(parseProxy({ routing: { handshake_timeout: 0 } })), 'routing.handshake_timeout: must be more than 0');
   });
 
   it('warns that unknown: reject does nothing without a routing key', () => {

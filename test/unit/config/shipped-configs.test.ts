@@ -23,8 +23,8 @@ describe('shipped configs', () => {
     assert.equal(global.config?.metrics.sqlitePath, `${configsDir}routex_metrics.db`);
   });
 
-  it('ships the three example proxies', () => {
-    assert.deepEqual(proxyFiles, ['bedrock.yaml', 'gameserver.yaml', 'minecraft.yaml']);
+  it('ships the example proxies', () => {
+    assert.deepEqual(proxyFiles, ['bedrock.yaml', 'gameserver.yaml', 'minecraft-network.yaml', 'minecraft.yaml', 'tls-sni.yaml']);
   });
 
   for (const name of proxyFiles) {
