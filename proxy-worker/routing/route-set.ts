@@ -6,6 +6,8 @@ import { HostMatcher } from './host-matcher.js';
 
 /** One route as the worker runs it: its pool (upstreams, balancer, live state) and its health checks. */
 export class Route {
+  /** Connections and UDP sessions sent to one of the route's upstreams (delta since the last report). */
+  connections = 0;
   /** Server-list pings, queries and logins the proxy answered itself for this route (delta since the last report). */
   answered = 0;
   /** Status fetches from this route's backends for the caches (delta). */
@@ -19,12 +21,13 @@ export class Route {
 
   /** Keeps the deltas not reported yet when a reconfigure replaces the route. */
   carryCountsFrom(previous: Route): void {
+    this.connections += previous.connections;
     this.answered += previous.answered;
     this.statusFetches += previous.statusFetches;
   }
 
   /** Open connections to this route's upstreams. */
-  get active(): number {
+  get activeConnections(): number {
     let sum = 0;
     for (const upstream of this.pool.upstreams) sum += upstream.active;
     return sum;

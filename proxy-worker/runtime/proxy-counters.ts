@@ -1,4 +1,4 @@
-import type { CounterReport } from '../../shared/ipc/protocol.js';
+import type { CounterReport, RouteCounters } from '../../shared/ipc/protocol.js';
 import type { AclCounts } from '../../shared/acl/acl-counts.js';
 import { workerNames, zeroWorkerValues, type WorkerValues } from '../../shared/counters/counters.js';
 import type { UpstreamState } from '../balancer/upstream-state.js';
@@ -17,14 +17,25 @@ const PROXY_DELTAS = workerNames('proxy', 'counter');
 const PROXY_VALUES = workerNames('proxy');
 const UPSTREAM_DELTAS = workerNames('upstream', 'counter');
 const UPSTREAM_VALUES = workerNames('upstream');
+const ROUTE_DELTAS = workerNames('route', 'counter');
+const ROUTE_VALUES = workerNames('route');
+
+/** A route as the report reads it: its name and a field per worker-sourced route value. */
+export type ReportedRoute = { readonly name: string } & WorkerValues<'route'>;
 
 export function createProxyCounters(): ProxyCounters {
   return { ...ZERO };
 }
 
 /** The report for the interval that just ended; the counters' deltas start again at 0. */
-/** `pool`: every upstream the worker runs (a proxy's own and its routes'). */
-export function takeReport(counters: ProxyCounters, pool: { readonly upstreams: readonly UpstreamState[] }, acl: AclCounts, l7: CounterReport['l7']): CounterReport {
+/** `pool`: every upstream the worker runs (a proxy's own and its routes'); `routes`: every route, the default one included. */
+export function takeReport(
+  counters: ProxyCounters,
+  pool: { readonly upstreams: readonly UpstreamState[] },
+  acl: AclCounts,
+  l7: CounterReport['l7'],
+  routes: readonly ReportedRoute[] = [],
+): CounterReport {
   const values = {} as ProxyCounters;
   for (const name of PROXY_VALUES) values[name] = counters[name];
   for (const name of PROXY_DELTAS) counters[name] = 0;
@@ -34,5 +45,12 @@ export function takeReport(counters: ProxyCounters, pool: { readonly upstreams: 
     for (const name of UPSTREAM_DELTAS) u[name] = 0;
     return { ip: u.ip, port: u.port, healthy: u.healthy, ...upstreamValues };
   });
-  return { ...values, acl, l7, upstreams };
+  return { ...values, acl, l7, upstreams, routes: routes.map(routeReport) };
+}
+
+function routeReport(route: ReportedRoute): RouteCounters {
+  const values = {} as WorkerValues<'route'>;
+  for (const name of ROUTE_VALUES) values[name] = route[name];
+  for (const name of ROUTE_DELTAS) route[name] = 0;
+  return { route: route.name, ...values };
 }

@@ -117,7 +117,7 @@ export class WorkerSession {
     const protection = runtime.protection;
     const l7 = protection.counters.take();
     for (const n of Object.values(l7.blocked)) runtime.counters.l7Blocked += n;
-    this.send({ type: 'counters.reported', counters: takeReport(runtime.counters, { upstreams: runtime.routes.upstreams() }, runtime.acl.takeCounts(), l7) });
+    this.send({ type: 'counters.reported', counters: takeReport(runtime.counters, { upstreams: runtime.routes.upstreams() }, runtime.acl.takeCounts(), l7, runtime.routes.all) });
     if (!protection.events.empty) this.send({ type: 'l7.events-recorded', ...protection.events.take() });
   }
 }

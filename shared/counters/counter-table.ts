@@ -160,6 +160,15 @@ export const COUNTER_TABLE = {
       help: 'Upstreams the balancer may pick (probes pass, not ejected).',
     },
     upstreamsTotal: { kind: 'gauge', unit: 'upstreams', key: 'upstreams_total', prometheus: 'routex_upstreams', source: 'supervisor', help: 'Upstreams configured (dest-ip × dest-port).' },
+    unknownHostRejected: {
+      kind: 'counter',
+      unit: 'connections',
+      key: 'unknown_host_rejected',
+      prometheus: 'routex_unknown_host_rejected_total',
+      source: 'worker',
+      total: true,
+      help: 'Connections whose Minecraft host or TLS SNI name no route lists, refused because routing.unknown is reject.',
+    },
   },
   upstream: {
     active: {
@@ -191,6 +200,40 @@ export const COUNTER_TABLE = {
     },
     bytesIn: { kind: 'counter', unit: 'bytes', key: 'bytes_in', prometheus: 'routex_upstream_bytes_in_total', source: 'worker', help: 'Bytes sent to the upstream.' },
     bytesOut: { kind: 'counter', unit: 'bytes', key: 'bytes_out', prometheus: 'routex_upstream_bytes_out_total', source: 'worker', help: 'Bytes received from the upstream.' },
+  },
+  route: {
+    activeConnections: {
+      kind: 'gauge',
+      unit: 'connections',
+      key: 'active_connections',
+      prometheus: 'routex_route_active_connections',
+      source: 'worker',
+      help: "Open connections and UDP sessions to the route's upstreams (the route named default is the proxy's own dest-ip/dest-port).",
+    },
+    connections: {
+      kind: 'counter',
+      unit: 'connections',
+      key: 'connections',
+      prometheus: 'routex_route_connections_total',
+      source: 'worker',
+      help: "Connections and UDP sessions sent to one of the route's upstreams.",
+    },
+    answered: {
+      kind: 'counter',
+      unit: 'connections',
+      key: 'answered',
+      prometheus: 'routex_route_answered_total',
+      source: 'worker',
+      help: 'Server-list pings, queries and logins RouteX answered itself for the route (status cache, offline status, A2S cache).',
+    },
+    statusFetches: {
+      kind: 'counter',
+      unit: 'events',
+      key: 'status_fetches',
+      prometheus: 'routex_route_status_fetches_total',
+      source: 'worker',
+      help: "Statuses, pongs and A2S replies fetched from the route's upstreams to fill the caches.",
+    },
   },
   bandwidth: {
     usedBytes: {

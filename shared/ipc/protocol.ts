@@ -48,12 +48,15 @@ export interface HandedOverSession {
 /** One upstream in a counter report: which one, its health, and its worker-sourced values. */
 export type UpstreamCounters = { ip: string; port: number; healthy: boolean } & WorkerValues<'upstream'>;
 
+/** One route in a counter report: its name and its worker-sourced values. */
+export type RouteCounters = { route: string } & WorkerValues<'route'>;
+
 /**
  * What a worker reports once a second: every worker-sourced proxy value of the counter table
  * (counters as deltas since the previous report, gauges as levels), per-upstream values, and
- * the ACL's per-layer and per-rule counts (deltas).
+ * the ACL's per-layer and per-rule counts (deltas), and per-route values.
  */
-export type CounterReport = WorkerValues<'proxy'> & { acl: AclCounts; l7: L7Counts; upstreams: UpstreamCounters[] };
+export type CounterReport = WorkerValues<'proxy'> & { acl: AclCounts; l7: L7Counts; upstreams: UpstreamCounters[]; routes?: RouteCounters[] };
 
 /** The L7 layer's deltas: new connections, sessions and datagrams blocked per reason, events per type. */
 export interface L7Counts {

@@ -30,7 +30,7 @@ function line(measurement: string, tags: [string, string][], fieldSet: string, t
 
 /**
  * InfluxDB line protocol, one line per measurement: `routex` (supervisor values and totals
- * across proxies, global model only), `routex_proxy`, `routex_upstream`, `routex_bandwidth`,
+ * across proxies, global model only), `routex_proxy`, `routex_upstream`, `routex_route`, `routex_bandwidth`,
  * `routex_iptables` (kernel drops per rule kind).
  * Every field is an integer (`42i`); the timestamp is in nanoseconds.
  */
@@ -44,6 +44,7 @@ export function renderInflux(model: MetricsModel): string {
   for (const p of model.proxies) {
     lines.push(line('routex_proxy', [['proxy', p.proxy]], fields('proxy', p.values), timestamp));
     for (const u of p.upstreams) lines.push(line('routex_upstream', [['proxy', p.proxy], ['upstream', u.upstream]], fields('upstream', u.values), timestamp));
+    for (const r of p.routes ?? []) lines.push(line('routex_route', [['proxy', p.proxy], ['route', r.route]], fields('route', r.values), timestamp));
     for (const b of p.bandwidth) lines.push(line('routex_bandwidth', [['proxy', p.proxy], ['period', b.period]], fields('bandwidth', b.values), timestamp));
     for (const k of p.iptables) lines.push(line('routex_iptables', [['proxy', p.proxy], ['kind', k.kind]], fields('iptables', k.values), timestamp));
   }

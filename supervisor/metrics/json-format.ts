@@ -10,6 +10,7 @@ function proxyJson(p: ProxyMetrics) {
     proxy: p.proxy,
     ...pick('proxy', p.values),
     upstreams: p.upstreams.map((u) => ({ upstream: u.upstream, ...pick('upstream', u.values) })),
+    routes: (p.routes ?? []).map((r) => ({ route: r.route, ...pick('route', r.values) })),
     bandwidth: Object.fromEntries(p.bandwidth.map((b) => [b.period, pick('bandwidth', b.values)])),
     iptables: Object.fromEntries(p.iptables.map((k) => [k.kind, pick('iptables', k.values)])),
   };

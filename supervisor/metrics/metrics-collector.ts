@@ -2,7 +2,7 @@ import { entriesOf, type CounterValues } from '../../shared/counters/counters.js
 import type { CounterScope } from '../../shared/counters/counter-spec.js';
 import type { BandwidthManager } from '../bandwidth/bandwidth-manager.js';
 import { PERIODS } from '../bandwidth/quota-periods.js';
-import { bandwidthValues, iptablesValues, proxyValues, supervisorValues, upstreamValues, type SupervisorInputs } from '../stats/supervisor-values.js';
+import { bandwidthValues, iptablesValues, proxyValues, routeValues, supervisorValues, upstreamValues, type SupervisorInputs } from '../stats/supervisor-values.js';
 import type { DropCount } from '../firewall/kernel-view.js';
 import { kindLabel } from '../firewall/rule-kinds.js';
 import type { ProxyController } from '../workers/proxy-controller.js';
@@ -32,6 +32,7 @@ export function proxyMetrics(controller: NamedController, bandwidth: BandwidthMa
     proxy: controller.name,
     values: byKey('proxy', proxyValues(controller)),
     upstreams: [...controller.stats.upstreams].map(([upstream, u]) => ({ upstream, values: byKey('upstream', upstreamValues(u)) })),
+    routes: [...controller.stats.routes].map(([route, r]) => ({ route, values: byKey('route', routeValues(r)) })),
     bandwidth: PERIODS.map((period) => ({ period, values: byKey('bandwidth', bandwidthValues(usage, period)) })),
     iptables: drops(controller.name).map((drop) => ({ kind: kindLabel(drop.kind), values: byKey('iptables', iptablesValues(drop)) })),
   };

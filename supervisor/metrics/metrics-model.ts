@@ -7,6 +7,8 @@ export interface ProxyMetrics {
   proxy: string;
   values: MetricValues;
   upstreams: { upstream: string; values: MetricValues }[];
+  /** Per route (the default route included); absent in models built before routes existed. */
+  routes?: { route: string; values: MetricValues }[];
   bandwidth: { period: Period; values: MetricValues }[];
   /** Per kind of kernel rule the proxy has or had (`syn_rate`, …); empty without iptables. */
   iptables: { kind: string; values: MetricValues }[];
@@ -22,7 +24,7 @@ export interface MetricsModel {
   proxies: ProxyMetrics[];
 }
 
-export type SampleLabels = { proxy?: string; upstream?: string; period?: string; kind?: string };
+export type SampleLabels = { proxy?: string; upstream?: string; route?: string; period?: string; kind?: string };
 
 export interface Sample {
   labels: SampleLabels;
@@ -30,7 +32,7 @@ export interface Sample {
 }
 
 /** The label names of a family's samples, in the order every format writes them. */
-export function labelNamesOf(family: MetricFamily): ('proxy' | 'upstream' | 'period' | 'kind')[] {
+export function labelNamesOf(family: MetricFamily): ('proxy' | 'upstream' | 'route' | 'period' | 'kind')[] {
   switch (family.scope) {
     case 'supervisor':
       return [];
@@ -38,6 +40,8 @@ export function labelNamesOf(family: MetricFamily): ('proxy' | 'upstream' | 'per
       return ['proxy'];
     case 'upstream':
       return ['proxy', 'upstream'];
+    case 'route':
+      return ['proxy', 'route'];
     case 'bandwidth':
       return ['proxy', 'period'];
     case 'iptables':
@@ -45,7 +49,7 @@ export function labelNamesOf(family: MetricFamily): ('proxy' | 'upstream' | 'per
   }
 }
 
-/** A family's samples in a stable order: proxies by name, upstreams, periods and rule kinds as listed. */
+/** A family's samples in a stable order: proxies by name, upstreams, routes, periods and rule kinds as listed. */
 export function samplesOf(model: MetricsModel, family: MetricFamily): Sample[] {
   const value = (values: MetricValues): number => values[family.key] ?? 0;
   switch (family.scope) {
@@ -55,6 +59,8 @@ export function samplesOf(model: MetricsModel, family: MetricFamily): Sample[] {
       return model.proxies.map((p) => ({ labels: { proxy: p.proxy }, value: value(p.values) }));
     case 'upstream':
       return model.proxies.flatMap((p) => p.upstreams.map((u) => ({ labels: { proxy: p.proxy, upstream: u.upstream }, value: value(u.values) })));
+    case 'route':
+      return model.proxies.flatMap((p) => (p.routes ?? []).map((r) => ({ labels: { proxy: p.proxy, route: r.route }, value: value(r.values) })));
     case 'bandwidth':
       return model.proxies.flatMap((p) => p.bandwidth.map((b) => ({ labels: { proxy: p.proxy, period: b.period }, value: value(b.values) })));
     case 'iptables':

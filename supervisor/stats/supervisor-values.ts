@@ -7,7 +7,7 @@ import type { BandwidthUsage } from '../bandwidth/bandwidth-manager.js';
 import { usedBytes } from '../bandwidth/quota-check.js';
 import type { Period } from '../bandwidth/quota-periods.js';
 import type { ProxyController } from '../workers/proxy-controller.js';
-import type { UpstreamTotals } from './proxy-stats.js';
+import type { RouteTotals, UpstreamTotals } from './proxy-stats.js';
 import type { DropCount } from '../firewall/kernel-view.js';
 
 type Computed<S extends CounterScope, Input> = { readonly [N in SupervisorValueName<S>]: (input: Input) => number };
@@ -92,6 +92,10 @@ export function upstreamValues(totals: UpstreamTotals): CounterValues<'upstream'
   return valuesOf('upstream', (name, source) =>
     source === 'worker' ? totals[name as WorkerCounterName<'upstream'>] : UPSTREAM[name as SupervisorValueName<'upstream'>](totals),
   );
+}
+
+export function routeValues(totals: RouteTotals): CounterValues<'route'> {
+  return valuesOf('route', (name) => totals[name as WorkerCounterName<'route'>]);
 }
 
 export function bandwidthValues(usage: BandwidthUsage, period: Period): CounterValues<'bandwidth'> {

@@ -17,6 +17,7 @@ const ProxyMetrics = Type.Object(
     proxy: Type.String(),
     ...valuesOf('proxy'),
     upstreams: Type.Array(Type.Object({ upstream: Type.String({ description: 'ip:port' }), ...valuesOf('upstream') }, { additionalProperties: false })),
+    routes: Type.Array(Type.Object({ route: Type.String({ description: 'The route name; "default" is the proxy\'s own destination.' }), ...valuesOf('route') }, { additionalProperties: false })),
     bandwidth: Type.Object({ hourly: PeriodMetrics, daily: PeriodMetrics, weekly: PeriodMetrics, monthly: PeriodMetrics }, { additionalProperties: false }),
     iptables: Type.Record(Type.String(), KindMetrics, { description: 'Kernel drops per rule kind (syn_rate, conn_per_ip, …), for the kinds the proxy has or had rules of; {} without iptables.' }),
   },
@@ -38,8 +39,8 @@ export const ProxyMetricsJson = Type.Object({ timestamp: Timestamp, ...ProxyMetr
 export const PrometheusText = Type.String({
   description: `Prometheus text format 0.0.4. Families: ${METRIC_FAMILIES.map((f) => f.name).join(', ')}.`,
 });
-export const InfluxText = Type.String({ description: 'InfluxDB line protocol: measurements routex, routex_proxy, routex_upstream, routex_bandwidth, routex_iptables; integer fields; ns timestamps.' });
-export const CsvText = Type.String({ description: 'RFC 4180 CSV with the header metric,scope,proxy,upstream,period,kind,value.' });
+export const InfluxText = Type.String({ description: 'InfluxDB line protocol: measurements routex, routex_proxy, routex_upstream, routex_route, routex_bandwidth, routex_iptables; integer fields; ns timestamps.' });
+export const CsvText = Type.String({ description: 'RFC 4180 CSV with the header metric,scope,proxy,upstream,period,kind,route,value.' });
 
 const Int = Type.Integer;
 

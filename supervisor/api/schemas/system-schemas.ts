@@ -84,6 +84,15 @@ export const StatsSchema = Type.Object(
 
 const UpstreamTotals = Type.Object({ upstream: Type.String({ description: 'ip:port' }), ...counterProperties('upstream') }, { additionalProperties: false });
 
+const RouteTotals = Type.Object(
+  {
+    route: Type.String({ description: 'The route\'s name; "default" is the proxy\'s own dest-ip/dest-port.' }),
+    hosts: Type.Array(Type.String(), { description: 'The host names the route serves (empty for the default route).' }),
+    ...counterProperties('route'),
+  },
+  { additionalProperties: false },
+);
+
 export const OverviewProxy = Type.Object(
   {
     name: Type.String(),
@@ -113,6 +122,7 @@ export const ProxyStatsSchema = Type.Object(
     ...counterProperties('proxy'),
     suspended_reason: Type.Union([Type.String(), Type.Null()]),
     upstreams: Type.Array(UpstreamTotals),
+    routes: Type.Array(RouteTotals, { description: 'Per route, the default route first; only the default route when the proxy has no routes.' }),
     l7_enabled: Type.Boolean(),
     l7_banned: Int(),
     bandwidth: BandwidthReply,

@@ -1,7 +1,7 @@
 import { apiFieldOf, entriesOf, type CounterValues } from '../../../shared/counters/counters.js';
 import type { CounterScope } from '../../../shared/counters/counter-spec.js';
-import type { UpstreamTotals } from '../../stats/proxy-stats.js';
-import { proxyValues, upstreamValues } from '../../stats/supervisor-values.js';
+import type { RouteTotals, UpstreamTotals } from '../../stats/proxy-stats.js';
+import { proxyValues, routeValues, upstreamValues } from '../../stats/supervisor-values.js';
 import type { ProxyController } from '../../workers/proxy-controller.js';
 
 export type CounterFields = Record<string, number | boolean>;
@@ -24,4 +24,8 @@ export function proxyCounterFields(controller: ProxyController): CounterFields {
 
 export function upstreamCounterFields(totals: UpstreamTotals): CounterFields {
   return counterFields('upstream', upstreamValues(totals));
+}
+
+export function routeCounterFields(totals: RouteTotals): CounterFields {
+  return counterFields('route', routeValues(totals));
 }

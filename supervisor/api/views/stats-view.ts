@@ -1,6 +1,8 @@
 import type { ProxyController } from '../../workers/proxy-controller.js';
 import { proxyValues } from '../../stats/supervisor-values.js';
-import { proxyCounterFields, upstreamCounterFields } from './counter-fields.js';
+import { zeroWorkerValues } from '../../../shared/counters/counters.js';
+import { DEFAULT_ROUTE } from '../../../shared/config/schema-routing.js';
+import { proxyCounterFields, routeCounterFields, upstreamCounterFields } from './counter-fields.js';
 
 /** One line of `GET /api/overview`: a summary of the proxy's values. */
 export function overviewProxy(controller: ProxyController) {
@@ -35,6 +37,15 @@ export function totalsOf(controllers: ProxyController[]) {
   return totals;
 }
 
+/** The configured routes (the default one first) with their values; routes no report named yet count 0. */
+function routesView(controller: ProxyController) {
+  const configured = [{ name: DEFAULT_ROUTE, hosts: [] as string[] }, ...(controller.config?.routing.routes ?? [])];
+  return configured.map(({ name, hosts }) => {
+    const totals = controller.stats.routes.get(name) ?? { route: name, ...zeroWorkerValues('route') };
+    return { route: name, hosts: [...hosts], ...routeCounterFields(totals) };
+  });
+}
+
 /** `GET /api/stats/proxy/{name}`: every proxy value of the counter table, and each upstream's. */
 export function proxyStatsView(controller: ProxyController) {
   return {
@@ -43,6 +54,7 @@ export function proxyStatsView(controller: ProxyController) {
     ...proxyCounterFields(controller),
     suspended_reason: controller.suspendedReason,
     upstreams: [...controller.stats.upstreams.entries()].map(([key, u]) => ({ upstream: key, ...upstreamCounterFields(u) })),
+    routes: routesView(controller),
     l7_enabled: controller.config?.l7.enabled ?? false,
     l7_banned: 0,
   };

@@ -43,11 +43,13 @@ const PROXY_REPORTED: Record<string, number> = Object.fromEntries(workerNames('p
 const UPSTREAM_REPORTED: Record<string, number> = Object.fromEntries(workerNames('upstream').map((name, i) => [name, 201 + i]));
 /** What the kernel counted for mc's SynRate rules (the firewall is the source of these values). */
 const IPTABLES_DROPS = { droppedPackets: 301, droppedBytes: 302 };
+const ROUTE_REPORTED: Record<string, number> = Object.fromEntries(workerNames('route').map((name, i) => [name, 301 + i]));
 
 function everyValueReport(): CounterReport {
   const proxy = PROXY_REPORTED as WorkerValues<'proxy'>;
   const upstream = UPSTREAM_REPORTED as WorkerValues<'upstream'>;
-  return { ...proxy, acl: emptyAclCounts(), l7: { blocked: {}, events: {} }, upstreams: [{ ip: '10.0.0.1', port: 25565, healthy: true, ...upstream }] };
+  const route = ROUTE_REPORTED as WorkerValues<'route'>;
+  return { ...proxy, acl: emptyAclCounts(), l7: { blocked: {}, events: {} }, upstreams: [{ ip: '10.0.0.1', port: 25565, healthy: true, ...upstream }], routes: [{ route: 'default', ...route }] };
 }
 
 function world() {
@@ -69,7 +71,7 @@ const named = (entry: CounterEntry): string => `${entry.scope}.${entry.name} (${
 /** What the worker reported for a worker-sourced value, or the sum of its parts. */
 function reported(entry: CounterEntry): number | undefined {
   const source = entry.spec.source;
-  const from = entry.scope === 'upstream' ? UPSTREAM_REPORTED : PROXY_REPORTED;
+  const from = entry.scope === 'upstream' ? UPSTREAM_REPORTED : entry.scope === 'route' ? ROUTE_REPORTED : PROXY_REPORTED;
   if (entry.scope === 'iptables') return IPTABLES_DROPS[entry.name as keyof typeof IPTABLES_DROPS];
   if (source === 'worker') return from[entry.name];
   if (typeof source !== 'string') return source.reduce((sum, part) => sum + from[part]!, 0);
@@ -95,6 +97,7 @@ test('every value is in all four /metrics formats, with the value the worker rep
       supervisor: { json: json, influx: 'routex', csv: 'global' },
       proxy: { json: json.proxies[0], influx: 'routex_proxy', csv: 'proxy' },
       upstream: { json: json.proxies[0].upstreams[0], influx: 'routex_upstream', csv: 'upstream' },
+      route: { json: json.proxies[0].routes[0], influx: 'routex_route', csv: 'route' },
       bandwidth: { json: json.proxies[0].bandwidth.daily, influx: 'routex_bandwidth', csv: 'bandwidth' },
       iptables: { json: json.proxies[0].iptables.syn_rate, influx: 'routex_iptables', csv: 'iptables' },
     }[entry.scope];
@@ -117,13 +120,14 @@ test('every value is in all four /metrics formats, with the value the worker rep
   db.close();
 });
 
-test('every proxy and upstream value is in the API views and their OpenAPI schemas', () => {
+test('every proxy, upstream and route value is in the API views and their OpenAPI schemas', () => {
   const { controller, db } = world();
   const view = proxyView(controller) as Record<string, unknown>;
-  const stats = proxyStatsView(controller) as { upstreams: Record<string, unknown>[] } & Record<string, unknown>;
+  const stats = proxyStatsView(controller) as { upstreams: Record<string, unknown>[]; routes: Record<string, unknown>[] } & Record<string, unknown>;
   const schemaHas = (schema: TObject, field: string): boolean => field in schema.properties;
   const upstreamSchema = (ProxyStatsSchema.properties.upstreams as unknown as { items: TObject }).items;
-  for (const entry of COUNTER_ENTRIES.filter((e) => e.scope === 'proxy' || e.scope === 'upstream')) {
+  const routeSchema = (ProxyStatsSchema.properties.routes as unknown as { items: TObject }).items;
+  for (const entry of COUNTER_ENTRIES.filter((e) => e.scope === 'proxy' || e.scope === 'upstream' || e.scope === 'route')) {
     const field = apiFieldOf(entry);
     const flag = entry.spec.unit === 'flag';
     const expected = reported(entry);
@@ -134,6 +138,9 @@ test('every proxy and upstream value is in the API views and their OpenAPI schem
         assert.ok(schemaHas(schema, field), `${name}'s OpenAPI schema lacks ${field}`);
       }
       assert.ok(schemaHas((MetricsJson.properties.proxies as unknown as { items: TObject }).items, entry.spec.key), `/metrics JSON schema lacks ${entry.spec.key}`);
+    } else if (entry.scope === 'route') {
+      assert.equal(stats.routes[0]![field], expected, `stats routes lack ${field}`);
+      assert.ok(schemaHas(routeSchema, field), `the route OpenAPI schema lacks ${field}`);
     } else {
       assert.equal(typeof stats.upstreams[0]![field], flag ? 'boolean' : 'number', `stats upstreams lack ${field}`);
       if (expected !== undefined) assert.equal(stats.upstreams[0]![field], expected, `stats upstream ${field}`);
@@ -192,8 +199,8 @@ test('names follow one convention: key = name in snake_case, Prometheus = routex
     assert.equal(prometheus.endsWith('_total'), kind === 'counter', `${named(entry)}: counters and only counters end in _total`);
     if (LEGACY_NAMES.has(`${entry.scope}.${entry.name}`)) continue;
     assert.equal(key, snake(entry.name), `${named(entry)}: key`);
-    const prefix = entry.scope === 'upstream' || entry.scope === 'bandwidth' || entry.scope === 'iptables' ? `routex_${entry.scope}_` : 'routex_';
-    const expected = `${prefix}${key.replace(/^(upstream|bandwidth)_/, '')}${kind === 'counter' && !key.endsWith('_total') ? '_total' : ''}`;
+    const prefix = entry.scope === 'upstream' || entry.scope === 'route' || entry.scope === 'bandwidth' || entry.scope === 'iptables' ? `routex_${entry.scope}_` : 'routex_';
+    const expected = `${prefix}${key.replace(/^(upstream|route|bandwidth)_/, '')}${kind === 'counter' && !key.endsWith('_total') ? '_total' : ''}`;
     assert.equal(prometheus, expected, `${named(entry)}: Prometheus name`);
   }
 });

@@ -78,14 +78,16 @@ test('Influx: commas, equals signs and spaces are escaped in tags and keys', () 
 });
 
 test('CSV: RFC 4180 with CRLF records, a header, and quoting where needed', () => {
-  const text = renderCsv({ ...model, proxies: [{ ...proxy('alpha', 1), upstreams: [{ upstream: 'a,"b"', values: { healthy: 1 } }] }] });
-  assert.ok(text.startsWith('metric,scope,proxy,upstream,period,kind,value\r\n'));
-  assert.ok(text.includes('healthy,upstream,alpha,"a,""b""",,,1\r\n'));
+  const routes = [{ route: '*.example.net', values: { connections: 7 } }];
+  const text = renderCsv({ ...model, proxies: [{ ...proxy('alpha', 1), upstreams: [{ upstream: 'a,"b"', values: { healthy: 1 } }], routes }] });
+  assert.ok(text.startsWith('metric,scope,proxy,upstream,period,kind,route,value\r\n'));
+  assert.ok(text.includes('healthy,upstream,alpha,"a,""b""",,,,1\r\n'));
+  assert.ok(text.includes('connections,route,alpha,,,,*.example.net,7\r\n'));
   const records = csvRecords(text);
   assert.equal(records.find((r) => r.metric === 'bytes_in' && r.scope === 'global')?.value, '1000');
   assert.equal(records.find((r) => r.metric === 'used_bytes' && r.period === 'weekly')?.value, '3000');
   assert.equal(records.find((r) => r.metric === 'dropped_packets' && r.kind === 'syn_rate' && r.proxy === 'alpha')?.value, '1900');
-  assert.ok(parseCsv(text).every((row) => row.length === 7));
+  assert.ok(parseCsv(text).every((row) => row.length === 8));
 });
 
 test('JSON: the spec\'s top-level totals, supervisor values and one object per proxy', () => {
