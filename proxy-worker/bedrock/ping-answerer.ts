@@ -20,7 +20,6 @@ const ONE_KEY = 0;
  * game's own answer to a ping, so this sends nothing a backend would not have sent.
  */
 export class BedrockPingAnswerer {
-  answered = 0;
   private readonly cache: SingleFlightCache<number, CachedPong>;
   private readonly offlinePong: CachedPong | null;
 
@@ -30,6 +29,8 @@ export class BedrockPingAnswerer {
     listenerPort: number,
     private readonly fetch: PongFetch,
     now: Now = Date.now,
+    /** Called for each ping answered (cached or offline pong). */
+    private readonly onAnswered: () => void = () => undefined,
   ) {
     this.cache = new SingleFlightCache(ttlMs, 1, now);
     this.offlinePong = offline.enabled ? offlineAdvertisement(offline, listenerPort) : null;
@@ -58,7 +59,7 @@ export class BedrockPingAnswerer {
   private reply(ping: Buffer, pong: CachedPong | null, send: DatagramSender): void {
     const answer = pong ?? this.offlinePong;
     if (answer === null) return;
-    this.answered++;
+    this.onAnswered();
     send(encodeUnconnectedPong(ping, answer.serverGuid, answer.advertisement));
   }
 }

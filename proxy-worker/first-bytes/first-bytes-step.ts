@@ -30,6 +30,11 @@ export interface FirstBytesContext {
    * the listener's own. The PROXY header RouteX sends onward carries it.
    */
   reached?: ClientAddress | null;
+  /**
+   * What the client gets if the upstream chosen for it never connects, set by a step that has
+   * an answer for that case (an offline status); unset = the client is closed.
+   */
+  dialFailed?: (client: import('node:net').Socket) => void;
 }
 
 export interface Rejection {

@@ -34,6 +34,11 @@ export class TcpRelay implements GuardedTcp {
   private closeReason = '';
   /** Set while the L7 payload rate limit holds the client's reads. */
   private throttleTimer: NodeJS.Timeout | null = null;
+  /**
+   * Who takes the client over when the upstream never connects (refused, unreachable, or the
+   * connect timeout): an offline answer instead of a close. Null = the client is closed.
+   */
+  connectFallback: ((client: net.Socket) => void) | null = null;
 
   constructor(
     readonly id: number,
@@ -94,6 +99,10 @@ export class TcpRelay implements GuardedTcp {
   /** Closes both sides now; `reason` shows in the access log. */
   destroy(reason: string): void {
     if (this.closeReason === '') this.closeReason = reason;
+    if (reason === UPSTREAM_CONNECT_TIMEOUT && this.connectFallback !== null) {
+      this.upstreamSocket.destroy();
+      return;
+    }
     this.client.destroy();
     this.upstreamSocket.destroy();
   }
@@ -201,11 +210,27 @@ export class TcpRelay implements GuardedTcp {
     if (!this.bothEnded()) {
       // A connect that failed or timed out; not one cut short by the client, a kill or a drain.
       if (!this.connected && (this.closeReason === '' || this.closeReason === UPSTREAM_CONNECT_TIMEOUT)) this.upstream.connectFailures++;
+      const connectFailed = !this.connected && (this.closeReason === '' || this.closeReason === UPSTREAM_CONNECT_TIMEOUT);
       if (this.closeReason === '') this.closeReason = this.connected ? 'upstream reset' : 'upstream connect failed';
-      this.client.destroy();
+      if (connectFailed && this.connectFallback !== null) this.handClientOver(this.connectFallback);
+      else this.client.destroy();
     }
     this.socketClosed();
   };
+
+  /** Lets `fallback` answer the client: the relay lets go of it and counts it closed. */
+  private handClientOver(fallback: (client: net.Socket) => void): void {
+    const client = this.client;
+    client.off('data', this.onClientData);
+    client.off('data', this.onClientDataGuarded);
+    client.off('end', this.onClientEnd);
+    client.off('drain', this.onClientDrain);
+    client.off('error', this.onSocketError);
+    client.off('close', this.onClientClose);
+    this.closeReason = `${this.closeReason}, answered by RouteX`;
+    this.openSockets--;
+    fallback(client);
+  }
 
   private bothEnded(): boolean {
     return this.clientEnded && this.upstreamEnded;

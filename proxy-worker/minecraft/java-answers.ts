@@ -18,11 +18,13 @@ export type JavaAnswer =
   /** Dial a backend of the route and relay, as for any connection. */
   | { kind: 'forward' }
   | { kind: 'status'; status: StatusSource }
-  | { kind: 'disconnect'; message: string }
-  | { kind: 'close' };
+  | { kind: 'disconnect'; message: string };
 
-/** Fetches a status from a healthy backend of `route`; null when none answers. */
-export type StatusFetch = (route: string, handshake: JavaHandshake) => Promise<string | null>;
+/** An answer the proxy gives itself. */
+export type LocalJavaAnswer = Exclude<JavaAnswer, { kind: 'forward' }>;
+
+/** Fetches a status from a healthy backend of the route; null when none answers. */
+export type StatusFetch = () => Promise<string | null>;
 
 export interface JavaAnswerConfig {
   routing: RoutingConfig;
@@ -31,7 +33,6 @@ export interface JavaAnswerConfig {
 }
 
 const FORWARD: JavaAnswer = { kind: 'forward' };
-const CLOSE: JavaAnswer = { kind: 'close' };
 
 /**
  * What the proxy says to a Minecraft Java connection itself, once its handshake is read: server-
@@ -40,60 +41,55 @@ const CLOSE: JavaAnswer = { kind: 'close' };
  * only ever answered when they cannot reach a backend.
  */
 export class JavaAnswers {
+  /** One cache per route (and listener group), each keyed by protocol version. */
   private readonly caches = new Map<string, SingleFlightCache<number, string>>();
 
   constructor(
     private readonly config: JavaAnswerConfig,
-    private readonly fetch: StatusFetch,
     private readonly now: Now = Date.now,
   ) {}
 
-  /** `route` is null for an unknown host the routing rejects; `healthy` = the route has a healthy upstream. */
-  decide(handshake: JavaHandshake, route: string | null, healthy: boolean): JavaAnswer {
-    const status = handshake.nextState === STATUS_INTENT;
-    if (route === null) return this.rejected(handshake, status);
-    if (!healthy) return this.offline(handshake, status);
-    if (status && this.config.statusCache.enabled) return { kind: 'status', status: this.cachedStatus(route, handshake) };
+  /**
+   * `cacheKey` names the route; `healthy` = the route has an upstream to pick; `fetch` is called
+   * only when the cache needs the status.
+   */
+  decide(handshake: JavaHandshake, cacheKey: string, healthy: boolean, fetch: StatusFetch): JavaAnswer {
+    if (!healthy) return this.offline(handshake) ?? FORWARD;
+    if (handshake.nextState === STATUS_INTENT && this.config.statusCache.enabled) return { kind: 'status', status: this.cachedStatus(cacheKey, handshake, fetch) };
     return FORWARD;
   }
 
-  /** The answer when the dial to the chosen backend failed. */
-  afterDialFailure(handshake: JavaHandshake): JavaAnswer {
-    return this.offline(handshake, handshake.nextState === STATUS_INTENT);
-  }
-
-  /** True when a failed dial has something to say (the caller then keeps the client's socket). */
-  get answersDialFailures(): boolean {
-    return this.config.offlineStatus.enabled;
-  }
-
-  /** Forgets the cached statuses of `route` (one of its backends changed health). */
-  clearRoute(route: string): void {
-    this.caches.get(route)?.clear();
-  }
-
-  private cachedStatus(route: string, handshake: JavaHandshake): StatusSource {
-    let cache = this.caches.get(route);
-    if (cache === undefined) {
-      cache = new SingleFlightCache(this.config.statusCache.ttlMs, this.config.statusCache.maxEntries, this.now);
-      this.caches.set(route, cache);
-    }
-    const outcome = cache.get(handshake.protocolVersion, () => this.fetch(route, handshake));
-    if (typeof outcome === 'string') return outcome;
-    if (outcome === null) return this.offlineJson(handshake);
-    return outcome.then((json) => json ?? this.offlineJson(handshake));
-  }
-
-  private offline(handshake: JavaHandshake, status: boolean): JavaAnswer {
+  /** The answer when the dial to the chosen backend failed, or null: close the client. */
+  offline(handshake: JavaHandshake): LocalJavaAnswer | null {
     const offline = this.config.offlineStatus;
-    if (!offline.enabled) return CLOSE;
-    if (status) return { kind: 'status', status: this.offlineJson(handshake) };
+    if (!offline.enabled) return null;
+    if (handshake.nextState === STATUS_INTENT) return { kind: 'status', status: this.offlineJson(handshake) };
     return { kind: 'disconnect', message: offline.disconnectMessage };
   }
 
-  private offlineJson(handshake: JavaHandshake): string | null {
+  /** Forgets the cached statuses of every cache key starting with `prefix` (a backend changed health). */
+  clear(prefix: string): void {
+    for (const [key, cache] of this.caches) if (key.startsWith(prefix)) cache.clear();
+  }
+
+  private cachedStatus(cacheKey: string, handshake: JavaHandshake, fetch: StatusFetch): StatusSource {
+    let cache = this.caches.get(cacheKey);
+    if (cache === undefined) {
+      cache = new SingleFlightCache(this.config.statusCache.ttlMs, this.config.statusCache.maxEntries, this.now);
+      this.caches.set(cacheKey, cache);
+    }
+    const outcome = cache.get(handshake.protocolVersion, fetch);
+    if (typeof outcome === 'string') return outcome;
+    if (outcome === null) return this.offlineJsonOrNull(handshake);
+    return outcome.then((json) => json ?? this.offlineJsonOrNull(handshake));
+  }
+
+  private offlineJsonOrNull(handshake: JavaHandshake): string | null {
+    return this.config.offlineStatus.enabled ? this.offlineJson(handshake) : null;
+  }
+
+  private offlineJson(handshake: JavaHandshake): string {
     const offline = this.config.offlineStatus;
-    if (!offline.enabled) return null;
     return statusJson({
       motd: offline.motd,
       versionName: offline.versionName,
@@ -104,9 +100,10 @@ export class JavaAnswers {
     });
   }
 
-  private rejected(handshake: JavaHandshake, status: boolean): JavaAnswer {
+  /** The answer to a host no route lists when routing.unknown is reject. */
+  unknownHost(handshake: JavaHandshake): LocalJavaAnswer {
     const routing = this.config.routing;
-    if (!status) return { kind: 'disconnect', message: routing.rejectMessage };
+    if (handshake.nextState !== STATUS_INTENT) return { kind: 'disconnect', message: routing.rejectMessage };
     const json = statusJson({ motd: routing.rejectMotd, versionName: 'RouteX', protocol: handshake.protocolVersion, maxPlayers: 0, onlinePlayers: 0, favicon: null });
     return { kind: 'status', status: json };
   }

@@ -1,7 +1,7 @@
 // Minecraft Java packets a proxy sends or reads itself before login: the handshake it sends to a
 // backend, the status response and pong of a server-list ping, and the login disconnect.
 // Uncompressed framing: VarInt length (id + payload), VarInt packet id, payload.
-import { INVALID, NEED_MORE, readVarInt, varIntSize, writeVarInt } from './varint.js';
+import { readVarInt, VARINT_INCOMPLETE, varIntSize, writeVarInt, type VarIntResult } from '../l7/detectors/varint.js';
 
 export const HANDSHAKE_ID = 0x00;
 export const STATUS_REQUEST_ID = 0x00;
@@ -54,29 +54,30 @@ export function encodeLoginDisconnect(message: string): Buffer {
 
 export type FrameResult = { kind: 'need-more' } | { kind: 'invalid'; reason: string } | { kind: 'packet'; id: number; payloadStart: number; end: number };
 
-const scratch = { value: 0 };
+const scratch: VarIntResult = { value: 0, length: 0 };
+const MAX_VARINT_BYTES = 5;
 
 /** Finds the packet starting at `offset`; a body longer than `maxBody` bytes is invalid. */
 export function readFrame(bytes: Buffer, offset: number, maxBody: number): FrameResult {
-  const lengthSize = readVarInt(bytes, offset, bytes.length, scratch);
-  if (lengthSize === NEED_MORE) return { kind: 'need-more' };
-  if (lengthSize === INVALID) return { kind: 'invalid', reason: 'packet length is not a VarInt' };
+  readVarInt(bytes, offset, bytes.length, MAX_VARINT_BYTES, scratch);
+  if (scratch.length === VARINT_INCOMPLETE) return { kind: 'need-more' };
+  if (scratch.length < 0) return { kind: 'invalid', reason: 'packet length is not a VarInt' };
   const bodyLength = scratch.value;
   if (bodyLength < 1 || bodyLength > maxBody) return { kind: 'invalid', reason: `packet length ${bodyLength} is outside 1-${maxBody}` };
-  const bodyStart = offset + lengthSize;
+  const bodyStart = offset + scratch.length;
   const end = bodyStart + bodyLength;
   if (end > bytes.length) return { kind: 'need-more' };
-  const idSize = readVarInt(bytes, bodyStart, end, scratch);
-  if (idSize < 0) return { kind: 'invalid', reason: 'packet id is not a VarInt' };
-  return { kind: 'packet', id: scratch.value, payloadStart: bodyStart + idSize, end };
+  readVarInt(bytes, bodyStart, end, MAX_VARINT_BYTES, scratch);
+  if (scratch.length < 0) return { kind: 'invalid', reason: 'packet id is not a VarInt' };
+  return { kind: 'packet', id: scratch.value, payloadStart: bodyStart + scratch.length, end };
 }
 
 /** The string at the start of a payload, or undefined when it does not fit the payload. */
 export function readString(bytes: Buffer, offset: number, end: number): { text: string; end: number } | undefined {
-  const size = readVarInt(bytes, offset, end, scratch);
-  if (size < 0) return undefined;
-  const start = offset + size;
+  readVarInt(bytes, offset, end, MAX_VARINT_BYTES, scratch);
+  if (scratch.length < 0 || scratch.value < 0) return undefined;
+  const start = offset + scratch.length;
   const stringEnd = start + scratch.value;
-  if (scratch.value < 0 || stringEnd > end) return undefined;
+  if (stringEnd > end) return undefined;
   return { text: bytes.toString('utf8', start, stringEnd), end: stringEnd };
 }

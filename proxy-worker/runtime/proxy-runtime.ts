@@ -16,6 +16,7 @@ import {
 import { UpstreamHealth, upstreamInfo } from '../health/upstream-health.js';
 import type { Pool } from '../balancer/pool.js';
 import { RouteSet } from '../routing/route-set.js';
+import { ROUTING_REJECTED, RoutingContext } from '../routing/routing-context.js';
 import { TcpListener } from '../listeners/tcp-listener.js';
 import { TcpRelay } from '../listeners/tcp-relay.js';
 import { UdpListener } from '../listeners/udp-listener.js';
@@ -69,6 +70,8 @@ export class ProxyRuntime implements RelayHost, UdpSessionHost, FirstBytesHost, 
   /** proxy_protocol.receive on UDP, or null when UDP listeners read no headers. */
   private udpReceiver: HeaderReceiver | null = null;
   routes: RouteSet;
+  /** Routing by host name and the proxy's own answers (status cache, offline status, A2S). */
+  private routing!: RoutingContext;
   readonly relays = new Map<number, TcpRelay>();
   readonly sessions = new Map<number, UdpSession>();
   /** The UNIQUE_ID values of the PROXY headers this worker sends. */
@@ -91,7 +94,7 @@ export class ProxyRuntime implements RelayHost, UdpSessionHost, FirstBytesHost, 
     readonly logger: WorkerLogger,
     notify: (message: WorkerMessage) => void = () => undefined,
   ) {
-    this.health = new UpstreamHealth(logger, notify);
+    this.health = new UpstreamHealth(logger, notify, (upstream) => this.routing.healthChanged(upstream));
     this.routes = new RouteSet(config);
     this.acl.apply(config);
     this.protection = new Protection(this, notify, (message, fields) => logger.info(message, fields));
@@ -325,7 +328,7 @@ export class ProxyRuntime implements RelayHost, UdpSessionHost, FirstBytesHost, 
   };
 
   firstBytesPassed(socket: net.Socket, ctx: FirstBytesContext, replay: Buffer | null, clientEnded: boolean): void {
-    this.dialTcp(socket, ctx.listener, ctx.client, replay, clientEnded, ctx.reached ?? null);
+    this.dialTcp(socket, ctx.listener, ctx.client, replay, clientEnded, ctx.reached ?? null, ctx.route, ctx.dialFailed);
   }
 
   firstBytesRejected(socket: net.Socket, ctx: FirstBytesContext, rejection: Rejection): void {
@@ -354,18 +357,33 @@ export class ProxyRuntime implements RelayHost, UdpSessionHost, FirstBytesHost, 
     return closed;
   }
 
-  /** `reached`: the address the client reached, when a PROXY header said so (else the listener's). */
-  private dialTcp(socket: net.Socket, spec: ListenerSpec, client: ClientAddress, replay: Buffer | null, clientEnded: boolean, reached: ClientAddress | null = null): void {
+  /**
+   * `reached`: the address the client reached, when a PROXY header said so (else the listener's);
+   * `routeName`: the route a first-bytes step chose (null = the listener's own group of the
+   * default route); `dialFailed`: who answers the client if no upstream can be reached.
+   */
+  private dialTcp(
+    socket: net.Socket,
+    spec: ListenerSpec,
+    client: ClientAddress,
+    replay: Buffer | null,
+    clientEnded: boolean,
+    reached: ClientAddress | null = null,
+    routeName: string | null = null,
+    dialFailed?: (client: net.Socket) => void,
+  ): void {
     if (this.admission.suspendedReason !== null) {
       this.refuse(REFUSED_SUSPENDED, 'tcp', client.ip, spec.port);
       socket.destroy();
       return;
     }
-    const upstream = this.pool.pick(spec.group, client.ip);
+    const route = this.routes.get(routeName);
+    const upstream = route.pool.pick(routeName === null ? spec.group : 0, client.ip);
     if (upstream === undefined) {
       this.counters.noHealthyUpstream++;
       this.noUpstreamWarning.hit({ client: client.ip, listener: spec.port });
-      socket.destroy();
+      if (dialFailed !== undefined) dialFailed(socket);
+      else socket.destroy();
       return;
     }
     const guard = this.protection.engine?.tcpGuard(client.ip) ?? null;
@@ -373,6 +391,8 @@ export class ProxyRuntime implements RelayHost, UdpSessionHost, FirstBytesHost, 
     const send = this.config.proxyProtocol.send;
     const header = send.tcp === 'off' ? null : tcpHeader(send, client, reached ?? reachedAddress(spec, socket), this.uniqueIds, id);
     const relay = new TcpRelay(id, this, socket, client, spec.port, upstream, replay, clientEnded, guard, header);
+    relay.connectFallback = dialFailed ?? null;
+    route.connections++;
     this.relays.set(relay.id, relay);
     this.counters.activeTcpConnections++;
     this.counters.tcpConnections++;
@@ -396,6 +416,7 @@ export class ProxyRuntime implements RelayHost, UdpSessionHost, FirstBytesHost, 
   /** The first-bytes plans for this config: null for a transport where no step reads bytes. */
   private applyProtection(config: ProxyConfig): void {
     this.protection.apply(config);
+    this.routing = new RoutingContext(config, this);
     const fallbackMs = config.timeouts.clientReadMs > 0 ? config.timeouts.clientReadMs : FIRST_BYTES_FALLBACK_MS;
     const admission: FirstBytesStep = { name: 'admission', maxBytes: 0, decide: (ctx) => this.admit(ctx.client.ip, ctx.protocol) ?? 'pass' };
     const receive = config.proxyProtocol.receive;
@@ -405,7 +426,9 @@ export class ProxyRuntime implements RelayHost, UdpSessionHost, FirstBytesHost, 
       this.counters.proxyProtocolHeaders++;
     };
     const plan = (protocol: 'tcp' | 'udp', receiver: HeaderReceiver | null): FirstBytesPlan | null => {
-      const steps = this.protection.steps(protocol, fallbackMs);
+      // Routing and answers come after the L7 steps: they only see bytes L7 let through.
+      const routing = protocol === 'tcp' ? this.routing.tcpSteps() : this.routing.udpSteps();
+      const steps = [...this.protection.steps(protocol, fallbackMs), ...routing];
       // The PROXY header goes first: the ACL, bans and every L7 step read the address it gives.
       const first = receiver === null ? [] : [receiveStep(receiver, countHeader)];
       return steps.length === 0 && receiver === null ? null : new FirstBytesPlan([...first, admission, ...steps], fallbackMs);
@@ -466,6 +489,7 @@ export class ProxyRuntime implements RelayHost, UdpSessionHost, FirstBytesHost, 
     const send = this.config.proxyProtocol.send;
     const header = send.udp === 'off' ? null : udpHeader(send, { ip: clientIp, port: clientPort }, reached, this.uniqueIds, id);
     const session = new UdpSession(id, this, listener, clientAddress, clientIp, clientPort, spec.port, upstream, guard, header, send.udpHeader === 'every', peerPort, this.inboundFor(clientAddress));
+    this.routes.defaultRoute.connections++;
     this.sessions.set(session.id, session);
     this.counters.activeUdpSessions++;
     this.counters.udpSessionsTotal++;
@@ -512,7 +536,8 @@ export class ProxyRuntime implements RelayHost, UdpSessionHost, FirstBytesHost, 
     else if (reason === PROXY_PROTOCOL_REFUSED) {
       this.counters.proxyProtocolRefused++;
       this.proxyHeaderWarning.hit({ protocol, peer: clientIp, listener: listenerPort, detail: rejection.detail });
-    } else {
+    } else if (reason === ROUTING_REJECTED) this.counters.routingRejected++;
+    else {
       this.protection.counters.block(reason);
       if (rejection.event !== null) this.protection.engine?.offence(clientIp, rejection.event, rejection.detail, protocol, protocol === 'tcp' ? 'rejected' : 'dropped');
     }

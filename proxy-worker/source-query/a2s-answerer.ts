@@ -6,12 +6,6 @@ import { ChallengeIssuer } from './challenge-issuer.js';
 export type A2sFetch = (query: A2sQuery) => Promise<Buffer[] | null>;
 export type DatagramSender = (datagram: Buffer) => void;
 
-/** Counts of what the answerer did, as deltas the runtime reports and resets. */
-export interface A2sCounts {
-  challenged: number;
-  answered: number;
-}
-
 /**
  * Answers A2S queries in the proxy's name. A query without a valid challenge gets a challenge
  * (9 bytes, never more than the request), so a spoofed source cannot be used as a reflector; a
@@ -19,7 +13,6 @@ export interface A2sCounts {
  * Query floods thus never reach the game server.
  */
 export class A2sAnswerer {
-  readonly counts: A2sCounts = { challenged: 0, answered: 0 };
   private readonly cache: SingleFlightCache<A2sQuery, Buffer[]>;
   private readonly challenges: ChallengeIssuer;
 
@@ -27,6 +20,8 @@ export class A2sAnswerer {
     private readonly config: A2sCacheConfig,
     private readonly fetch: A2sFetch,
     now: Now = Date.now,
+    /** Called for each query answered with the backend's reply (not for challenges). */
+    private readonly onAnswered: () => void = () => undefined,
   ) {
     this.cache = new SingleFlightCache(config.ttlMs, 3, now);
     this.challenges = new ChallengeIssuer(now);
@@ -41,7 +36,6 @@ export class A2sAnswerer {
     if (request === undefined) return false;
     if ((request.kind === 'players' && !this.config.players) || (request.kind === 'rules' && !this.config.rules)) return false;
     if (request.kind === 'challenge' || request.challenge === null || !this.challenges.verify(address, port, request.challenge)) {
-      this.counts.challenged++;
       send(encodeChallengeReply(this.challenges.issue(address, port)));
       return true;
     }
@@ -59,7 +53,7 @@ export class A2sAnswerer {
 
   private reply(datagrams: Buffer[] | null, send: DatagramSender): void {
     if (datagrams === null) return;
-    this.counts.answered++;
+    this.onAnswered();
     for (const datagram of datagrams) send(datagram);
   }
 }

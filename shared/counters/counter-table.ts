@@ -160,14 +160,14 @@ export const COUNTER_TABLE = {
       help: 'Upstreams the balancer may pick (probes pass, not ejected).',
     },
     upstreamsTotal: { kind: 'gauge', unit: 'upstreams', key: 'upstreams_total', prometheus: 'routex_upstreams', source: 'supervisor', help: 'Upstreams configured (dest-ip × dest-port).' },
-    unknownHostRejected: {
+    routingRejected: {
       kind: 'counter',
       unit: 'connections',
-      key: 'unknown_host_rejected',
-      prometheus: 'routex_unknown_host_rejected_total',
+      key: 'routing_rejected',
+      prometheus: 'routex_routing_rejected_total',
       source: 'worker',
       total: true,
-      help: 'Connections whose Minecraft host or TLS SNI name no route lists, refused because routing.unknown is reject.',
+      help: 'Connections refused by routing: a Minecraft host or TLS SNI name no route lists (routing.unknown: reject; Minecraft clients get reject_motd or reject_message), or a malformed ClientHello.',
     },
   },
   upstream: {

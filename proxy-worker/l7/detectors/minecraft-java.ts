@@ -25,9 +25,33 @@ const LEGACY_FIXED_BYTES = LEGACY_PREFIX.length + 2 + 1 + 2 + 4;
 
 const varint: VarIntResult = { value: 0, length: 0 };
 
-export function inspectMinecraftJava(bytes: Uint8Array, start: number, end: number, complete: boolean): Verdict {
+/**
+ * Where a handshake's fields are, for readers that need more than the verdict (routing by host,
+ * answering a status ping): filled when `inspectMinecraftJava` passes. Offsets index `bytes`.
+ */
+export interface HandshakeFields {
+  /** The legacy `FE 01 FA` ping: only `end` is set. */
+  legacy: boolean;
+  protocolVersion: number;
+  /** The server address as sent, Forge marker and forwarding suffix included: `bytes[hostStart, hostEnd)`. */
+  hostStart: number;
+  hostEnd: number;
+  port: number;
+  nextState: number;
+  /** Just past the handshake packet (or the legacy ping): where the client's next packet starts. */
+  end: number;
+}
+
+export function newHandshakeFields(): HandshakeFields {
+  return { legacy: false, protocolVersion: 0, hostStart: 0, hostEnd: 0, port: 0, nextState: 0, end: 0 };
+}
+
+/** Not filled: the verdict alone is wanted. */
+const unused = newHandshakeFields();
+
+export function inspectMinecraftJava(bytes: Uint8Array, start: number, end: number, complete: boolean, fields: HandshakeFields = unused): Verdict {
   if (start >= end) return incomplete(complete);
-  if (bytes[start] === LEGACY_PING) return inspectLegacyPing(bytes, start, end, complete);
+  if (bytes[start] === LEGACY_PING) return inspectLegacyPing(bytes, start, end, complete, fields);
   readVarInt(bytes, start, end, LENGTH_PREFIX_MAX_BYTES, varint);
   if (varint.length === VARINT_INCOMPLETE) return incomplete(complete);
   if (varint.length < 0) return 'invalid_protocol';
@@ -40,26 +64,36 @@ export function inspectMinecraftJava(bytes: Uint8Array, start: number, end: numb
     if (body < end && bytes[body] !== 0x00) return 'invalid_protocol';
     return incomplete(complete);
   }
-  return checkHandshakeBody(bytes, body, body + length);
+  return checkHandshakeBody(bytes, body, body + length, fields);
 }
 
 /** Packet id 0, protocol version, server address, port, next state, and nothing more. */
-function checkHandshakeBody(bytes: Uint8Array, at: number, bodyEnd: number): Verdict {
+function checkHandshakeBody(bytes: Uint8Array, at: number, bodyEnd: number, fields: HandshakeFields): Verdict {
   if (bytes[at++] !== 0x00) return 'invalid_protocol';
   readVarInt(bytes, at, bodyEnd, 5, varint);
   if (varint.length < 0) return 'invalid_protocol';
+  const protocolVersion = varint.value;
   at += varint.length;
   readVarInt(bytes, at, bodyEnd, 3, varint);
   if (varint.length < 0 || varint.value < 0) return 'invalid_protocol';
   at += varint.length;
+  const hostStart = at;
   const hostEnd = at + varint.value;
   // Port (2 bytes) and a one-byte next state must follow the address.
   if (hostEnd + 3 > bodyEnd) return 'invalid_protocol';
   if (!validAddress(bytes, at, hostEnd)) return 'invalid_protocol';
   at = hostEnd + 2;
-  const nextState = bytes[at++];
+  const nextState = bytes[at++]!;
   if (nextState !== 1 && nextState !== 2 && nextState !== 3) return 'invalid_protocol';
-  return at === bodyEnd ? 'pass' : 'invalid_protocol';
+  if (at !== bodyEnd) return 'invalid_protocol';
+  fields.legacy = false;
+  fields.protocolVersion = protocolVersion;
+  fields.hostStart = hostStart;
+  fields.hostEnd = hostEnd;
+  fields.port = (bytes[hostEnd]! << 8) | bytes[hostEnd + 1]!;
+  fields.nextState = nextState;
+  fields.end = bodyEnd;
+  return 'pass';
 }
 
 /**
@@ -80,7 +114,7 @@ function validAddress(bytes: Uint8Array, at: number, end: number): boolean {
  * length, a protocol byte, the host in UTF-16BE and an int port. Only this form is accepted:
  * the older bare `FE` / `FE 01` pings come from clients released before 2013.
  */
-function inspectLegacyPing(bytes: Uint8Array, start: number, end: number, complete: boolean): Verdict {
+function inspectLegacyPing(bytes: Uint8Array, start: number, end: number, complete: boolean, fields: HandshakeFields): Verdict {
   const prefix = Math.min(end - start, LEGACY_PREFIX.length);
   for (let i = 0; i < prefix; i++) if (bytes[start + i] !== LEGACY_PREFIX[i]) return 'invalid_protocol';
   const fixedEnd = start + LEGACY_PREFIX.length + 5;
@@ -90,5 +124,8 @@ function inspectLegacyPing(bytes: Uint8Array, start: number, end: number, comple
   if (hostChars > MAX_HOST_BYTES || payloadLength !== 7 + 2 * hostChars) return 'invalid_protocol';
   const total = LEGACY_FIXED_BYTES + 2 * hostChars;
   // Whatever follows (a client does not send more, but TCP may coalesce) is not inspected.
-  return end - start < total ? incomplete(complete) : 'pass';
+  if (end - start < total) return incomplete(complete);
+  fields.legacy = true;
+  fields.end = start + total;
+  return 'pass';
 }

@@ -37,3 +37,25 @@ export function readVarInt(bytes: Uint8Array, at: number, end: number, maxBytes:
   out.length = VARINT_TOO_LONG;
   return out;
 }
+
+/** Bytes `value` takes as a VarInt (negative values, as signed 32-bit, take 5). */
+export function varIntSize(value: number): number {
+  let v = value >>> 0;
+  let size = 1;
+  while (v >= 0x80) {
+    v >>>= 7;
+    size++;
+  }
+  return size;
+}
+
+/** Writes `value` as a VarInt at `offset`; returns the offset after it. */
+export function writeVarInt(target: Uint8Array, offset: number, value: number): number {
+  let v = value >>> 0;
+  while (v >= 0x80) {
+    target[offset++] = (v & 0x7f) | 0x80;
+    v >>>= 7;
+  }
+  target[offset++] = v;
+  return offset;
+}
