@@ -81,8 +81,9 @@ export class UpstreamHealth {
   }
 }
 
-export function upstreamInfo(u: UpstreamState): UpstreamInfo {
+export function upstreamInfo(u: UpstreamState, route: string): UpstreamInfo {
   return {
+    route,
     ip: u.ip,
     port: u.port,
     weight: u.weight,

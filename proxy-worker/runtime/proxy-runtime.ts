@@ -162,7 +162,7 @@ export class ProxyRuntime implements RelayHost, UdpSessionHost, FirstBytesHost, 
   }
 
   listUpstreams(): UpstreamInfo[] {
-    return this.routes.upstreams().map(upstreamInfo);
+    return this.routes.all.flatMap((route) => route.pool.upstreams.map((u) => upstreamInfo(u, route.name)));
   }
 
   eject(selector: UpstreamSelector): number {

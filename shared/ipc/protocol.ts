@@ -78,6 +78,8 @@ export interface ConnectionInfo {
 }
 
 export interface UpstreamInfo {
+  /** The route whose pool holds it ("default": the proxy's own dest-ip/dest-port). */
+  route: string;
   ip: string;
   port: number;
   weight: number;

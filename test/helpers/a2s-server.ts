@@ -12,7 +12,7 @@ export interface A2sServerInfo {
 export interface A2sServer {
   port: number;
   info: A2sServerInfo;
-  /** Queries received, by header byte ('T', 'U', 'V', 'W'), challenged or not. */
+  /** Queries received, by header byte ('T', 'U', 'V', 'W'), challenged or not; 'other' for the rest. */
   received: Map<string, number>;
   close(): Promise<void>;
 }
@@ -64,7 +64,10 @@ export async function startA2sServer(info: A2sServerInfo): Promise<A2sServer> {
   const challengeReply = Buffer.concat([SIMPLE, Buffer.from([0x41]), Buffer.alloc(4)]);
   challengeReply.writeInt32LE(CHALLENGE, 5);
   socket.on('message', (msg, rinfo) => {
-    if (msg.length < 5 || msg.readInt32LE(0) !== -1) return;
+    if (msg.length < 5 || msg.readInt32LE(0) !== -1) {
+      received.set('other', (received.get('other') ?? 0) + 1);
+      return;
+    }
     const type = String.fromCharCode(msg[4]!);
     received.set(type, (received.get(type) ?? 0) + 1);
     const send = (reply: Buffer): void => socket.send(reply, rinfo.port, rinfo.address);

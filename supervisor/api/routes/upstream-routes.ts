@@ -9,6 +9,7 @@ import { UpstreamView } from '../schemas/proxy-schemas.js';
 
 export function upstreamView(u: UpstreamInfo) {
   return {
+    route: u.route,
     ip: u.ip,
     port: u.port,
     weight: u.weight,

@@ -110,6 +110,7 @@ export const ConnectionView = Type.Object(
 
 export const UpstreamView = Type.Object(
   {
+    route: Type.String({ description: 'The route whose pool holds the upstream; "default" is the proxy\'s own dest-ip/dest-port. An ip:port listed in two routes appears once per route.' }),
     ip: Type.String(),
     port: Type.Integer(),
     weight: Type.Integer(),
