@@ -8,9 +8,10 @@ const PROXY_GUID = randomBytes(8).readBigUInt64BE(0);
 
 /**
  * Sends one unconnected ping to a Bedrock backend and returns its pong, or null when none comes
- * back within `timeoutMs` (the backend is down, or not a RakNet server).
+ * back within `timeoutMs` (the backend is down, or not a RakNet server). `header`: a PROXY header
+ * in front of the ping, for a backend that expects one.
  */
-export function fetchBedrockPong(ip: string, port: number, timeoutMs: number): Promise<Pong | null> {
+export function fetchBedrockPong(ip: string, port: number, timeoutMs: number, header: Buffer | null = null): Promise<Pong | null> {
   return new Promise((resolve) => {
     const socket = dgram.createSocket(isIPv6(ip) ? 'udp6' : 'udp4');
     const time = BigInt(Date.now());
@@ -25,6 +26,7 @@ export function fetchBedrockPong(ip: string, port: number, timeoutMs: number): P
       const pong = parseUnconnectedPong(datagram);
       if (pong !== undefined && pong.time === time) finish(pong);
     });
-    socket.connect(port, ip, () => socket.send(encodeUnconnectedPing(time, PROXY_GUID)));
+    const ping = encodeUnconnectedPing(time, PROXY_GUID);
+    socket.connect(port, ip, () => socket.send(header === null ? ping : Buffer.concat([header, ping])));
   });
 }

@@ -13,6 +13,8 @@ export interface StatusRequest {
   serverAddress: string;
   serverPort: number;
   timeoutMs: number;
+  /** Written first, once connected: a PROXY header for a backend that expects one. */
+  greeting?: ((socket: net.Socket) => Buffer) | null;
 }
 
 /**
@@ -33,6 +35,7 @@ export function fetchJavaStatus(request: StatusRequest): Promise<string | null> 
     socket.on('error', () => finish(null));
     socket.on('close', () => finish(null));
     socket.on('connect', () => {
+      if (request.greeting) socket.write(request.greeting(socket));
       socket.write(encodeHandshake(request.protocolVersion, request.serverAddress, request.serverPort, STATUS_STATE));
       socket.write(STATUS_REQUEST);
     });

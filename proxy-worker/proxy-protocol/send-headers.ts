@@ -39,6 +39,20 @@ export function sentUniqueId(send: ProxyProtocolSendConfig, transport: 'tcp' | '
 }
 
 /**
+ * What RouteX writes first on a connection of its own to a backend that expects PROXY headers
+ * (a status fetch for the status cache): like a health probe's header, and never nothing, since
+ * such a backend refuses a connection without one. Null when `tcp` is off.
+ */
+export function fetchHeader(send: ProxyProtocolSendConfig): ((socket: net.Socket) => Buffer) | null {
+  return probeHeader(send.healthCheck === 'none' ? { ...send, healthCheck: 'proxy' } : send);
+}
+
+/** The header in front of a UDP datagram RouteX sends on its own behalf (a cache's ping or query): v2 LOCAL, or null when `udp` is off. */
+export function udpFetchHeader(send: ProxyProtocolSendConfig): Buffer | null {
+  return send.udp === 'off' ? null : (V2_LOCAL_HEADER as Buffer);
+}
+
+/**
  * What a TCP health probe writes once connected, given its socket: nothing, the v2 LOCAL header,
  * or a full header of the probe's own endpoints (v1 has no LOCAL; the spec asks for a real line
  * rather than UNKNOWN).

@@ -3,6 +3,7 @@ import type { UpstreamState } from '../balancer/upstream-state.js';
 import { reject, type FirstBytesContext, type FirstBytesStep, type Rejection, type StepDecision } from '../first-bytes/first-bytes-step.js';
 import { JavaAnswers, type JavaHandshake } from '../minecraft/java-answers.js';
 import { fetchJavaStatus } from '../minecraft/status-fetcher.js';
+import { fetchHeader } from '../proxy-protocol/send-headers.js';
 import type { ProxyCounters } from '../runtime/proxy-counters.js';
 import { minecraftStep } from './minecraft-step.js';
 import type { Route, RouteSet } from './route-set.js';
@@ -40,12 +41,15 @@ export class RoutingContext {
   private readonly targets = new Map<string, RoutedTarget>();
   private readonly noHost: Rejection = reject(ROUTING_REJECTED, null, 'no host name to route by, and routing.unknown is reject');
   private readonly unknown: Rejection = reject(ROUTING_REJECTED, null, 'a host name no route lists, and routing.unknown is reject');
+  /** The PROXY header a status fetch starts with, when the backends expect one. */
+  private readonly greeting: ReturnType<typeof fetchHeader>;
 
   constructor(
     readonly config: ProxyConfig,
     private readonly host: RoutingHost,
   ) {
     this.java = new JavaAnswers(config);
+    this.greeting = fetchHeader(config.proxyProtocol.send);
     this.udp = new UdpAnswers(config, () => host.routes.defaultRoute);
   }
 
@@ -92,7 +96,7 @@ export class RoutingContext {
     if (upstream === undefined) return Promise.resolve(null);
     target.route.statusFetches++;
     const timeoutMs = this.config.timeouts.upstreamConnectMs + STATUS_READ_MS;
-    return fetchJavaStatus({ ip: upstream.ip, port: upstream.port, ...handshake, timeoutMs });
+    return fetchJavaStatus({ ip: upstream.ip, port: upstream.port, ...handshake, timeoutMs, greeting: this.greeting });
   }
 
   /** A backend of a route changed health: what was cached for that route no longer holds. */

@@ -6,6 +6,7 @@ import type { FirstBytesContext, FirstBytesStep, StepDecision } from '../first-b
 import { A2sAnswerer } from '../source-query/a2s-answerer.js';
 import { fetchA2sReply } from '../source-query/a2s-fetcher.js';
 import { parseA2sRequest } from '../source-query/a2s-packets.js';
+import { udpFetchHeader } from '../proxy-protocol/send-headers.js';
 import type { Route } from './route-set.js';
 
 function datagramOf(ctx: FirstBytesContext): Buffer {
@@ -22,11 +23,15 @@ function datagramOf(ctx: FirstBytesContext): Buffer {
 export class UdpAnswers {
   private readonly bedrock = new Map<number, BedrockPingAnswerer>();
   private readonly a2s = new Map<number, A2sAnswerer>();
+  /** In front of each fetch's datagrams, when the backends expect PROXY headers over UDP. */
+  private readonly header: Buffer | null;
 
   constructor(
     private readonly config: ProxyConfig,
     private readonly route: () => Route,
-  ) {}
+  ) {
+    this.header = udpFetchHeader(config.proxyProtocol.send);
+  }
 
   steps(): FirstBytesStep[] {
     const steps: FirstBytesStep[] = [];
@@ -64,7 +69,7 @@ export class UdpAnswers {
     if (answerer === undefined) {
       const fetch = () => {
         const upstream = this.pickFor(group);
-        return upstream === null ? Promise.resolve(null) : fetchBedrockPong(upstream.ip, upstream.port, this.config.timeouts.upstreamConnectMs);
+        return upstream === null ? Promise.resolve(null) : fetchBedrockPong(upstream.ip, upstream.port, this.config.timeouts.upstreamConnectMs, this.header);
       };
       answerer = new BedrockPingAnswerer(this.config.statusCache.ttlMs, this.config.offlineStatus, listenerPort, fetch, Date.now, this.answered);
       this.bedrock.set(group, answerer);
@@ -77,7 +82,7 @@ export class UdpAnswers {
     if (answerer === undefined) {
       const fetch = (query: Parameters<typeof fetchA2sReply>[2]) => {
         const upstream = this.pickFor(group);
-        return upstream === null ? Promise.resolve(null) : fetchA2sReply(upstream.ip, upstream.port, query, this.config.timeouts.upstreamConnectMs);
+        return upstream === null ? Promise.resolve(null) : fetchA2sReply(upstream.ip, upstream.port, query, this.config.timeouts.upstreamConnectMs, this.header);
       };
       answerer = new A2sAnswerer(this.config.a2sCache, fetch, Date.now, this.answered);
       this.a2s.set(group, answerer);

@@ -12,7 +12,7 @@ const MAX_SPLIT_PACKETS = 32;
  * datagrams exactly as the backend sent them (one, or every packet of a split reply in order),
  * or null when no complete reply comes within `timeoutMs`.
  */
-export function fetchA2sReply(ip: string, port: number, query: A2sQuery, timeoutMs: number): Promise<Buffer[] | null> {
+export function fetchA2sReply(ip: string, port: number, query: A2sQuery, timeoutMs: number, header: Buffer | null = null): Promise<Buffer[] | null> {
   return new Promise((resolve) => {
     const socket = dgram.createSocket(isIPv6(ip) ? 'udp6' : 'udp4');
     let rounds = 0;
@@ -26,7 +26,8 @@ export function fetchA2sReply(ip: string, port: number, query: A2sQuery, timeout
     const timer = setTimeout(() => finish(null), timeoutMs);
     const ask = (challenge: number | null): void => {
       if (++rounds > MAX_CHALLENGE_ROUNDS) return finish(null);
-      socket.send(encodeA2sRequest(query, challenge));
+      const request = encodeA2sRequest(query, challenge);
+      socket.send(header === null ? request : Buffer.concat([header, request]));
     };
     socket.on('error', () => finish(null));
     socket.on('message', (datagram) => {
