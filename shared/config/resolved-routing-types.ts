@@ -1,8 +1,9 @@
 // The resolved form of routing, routes, status_cache, offline_status and a2s_cache (see
 // schema-routing.ts). Part of `ProxyConfig`.
 import type { BalancingConfig, HealthCheckConfig, UpstreamSpec } from './resolved-types.js';
+import type { ROUTING_KEYS } from './schema-routing.js';
 
-export type RoutingKey = 'none' | 'minecraft-host' | 'tls-sni';
+export type RoutingKey = (typeof ROUTING_KEYS)[number];
 
 /** One route: the hosts it serves and its own pool. */
 export interface RouteConfig {
