@@ -23,7 +23,14 @@ export interface ProxyParseResult {
 export function parseProxyConfig(text: string, file: string, global: GlobalConfig): ProxyParseResult {
   const yaml = parseYamlMapping(text, file);
   if (yaml.value === undefined) return { issues: yaml.issues, warnings: [] };
-  const raw = yaml.value;
+  return checkProxyValue(yaml.value, file, global);
+}
+
+/**
+ * A proxy config given as a value (an API's JSON body): checked like a file's content. Its shape
+ * must already be within DOCUMENT_LIMITS (see checkValueShape).
+ */
+export function checkProxyValue(raw: Record<string, unknown>, file: string, global: GlobalConfig): ProxyParseResult {
   const schema = validateAgainstSchema(ProxyFileSchema, raw, file);
   const proxy = schema.data as Filled<ProxyFile>;
   const ctx = new CheckContext(file, schema.issues);

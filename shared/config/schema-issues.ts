@@ -16,14 +16,24 @@ const TYPE_WORDS: Readonly<Record<string, string>> = {
   null: 'empty',
 };
 
+/** Problems listed one by one; past this many, one more line counts the rest. */
+export const MAX_LISTED_ISSUES = 200;
+
 /** One issue per path (the first ajv reports: a wrong type makes the enum error after it noise). */
 export function translateAjvErrors(errors: readonly ErrorObject[], data: unknown, file: string): ConfigIssue[] {
   const byPath = new Map<string, ConfigIssue>();
+  let more = 0;
   for (const error of errors) {
-    const { path, message } = describe(error, pointerToPath(error.instancePath, data));
-    if (!byPath.has(path)) byPath.set(path, { file, path, message });
+    if (byPath.size >= MAX_LISTED_ISSUES) {
+      more++;
+      continue;
+    }
+    const described = describe(error, pointerToPath(error.instancePath, data));
+    if (!byPath.has(described.path)) byPath.set(described.path, { file, ...described });
   }
-  return [...byPath.values()];
+  const issues = [...byPath.values()];
+  if (more > 0) issues.push({ file, path: '', message: `and ${more} more problems like these` });
+  return issues;
 }
 
 function describe(error: ErrorObject, path: string): { path: string; message: string } {

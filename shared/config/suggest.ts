@@ -1,7 +1,11 @@
 // "did you mean" hints for misspelt keys and keywords.
 
+const MAX_TYPO_LENGTH = 64;
+
 /** The candidate closest to `word`, when it is close enough to be a likely typo; else undefined. */
 export function closestMatch(word: string, candidates: readonly string[]): string | undefined {
+  // A typo of a key is short; comparing a long string costs its length × each candidate's.
+  if (word.length > MAX_TYPO_LENGTH) return undefined;
   const wanted = normalise(word);
   let best: string | undefined;
   let bestDistance = Infinity;

@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import YAML from 'yaml';
+import type YAML from 'yaml';
+import type { ConfigIssue } from '../../shared/config/errors.js';
+import { parseYamlDocument } from '../../shared/config/yaml-source.js';
 
 /**
  * Writes a file atomically: a temp file in the same folder, then a rename over the target, so a
@@ -17,6 +19,23 @@ export async function writeFileAtomic(file: string, text: string): Promise<void>
     await unlink(temp).catch(() => undefined);
     throw error;
   }
+}
+
+/** The file cannot be edited: it does not read as a YAML mapping within the document limits. */
+export class UneditableFileError extends Error {
+  constructor(
+    readonly file: string,
+    readonly issues: ConfigIssue[],
+  ) {
+    super(`${file} is not valid YAML: ${issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; ')}`);
+  }
+}
+
+/** The file's document for editing, read with the same limits and checks as when it is loaded. */
+export function parseForEdit(text: string, file: string): YAML.Document.Parsed {
+  const parsed = parseYamlDocument(text, file);
+  if (parsed.doc === undefined) throw new UneditableFileError(file, parsed.issues);
+  return parsed.doc;
 }
 
 const locks = new Map<string, Promise<unknown>>();
@@ -44,8 +63,7 @@ export function withFileLock<T>(file: string, task: () => Promise<T>): Promise<T
  */
 export function editYamlFile(file: string, edit: (doc: YAML.Document) => void): Promise<string> {
   return withFileLock(file, async () => {
-    const doc = YAML.parseDocument(await readFile(file, 'utf8'));
-    if (doc.errors.length > 0) throw new Error(`${file} is not valid YAML: ${doc.errors[0]!.message}`);
+    const doc = parseForEdit(await readFile(file, 'utf8'), file);
     edit(doc);
     const text = doc.toString();
     await writeFileAtomic(file, text);

@@ -1,7 +1,8 @@
 import { isDeepStrictEqual } from 'node:util';
 import { readFile } from 'node:fs/promises';
 import YAML, { isMap, isScalar, Scalar, YAMLMap, type Document, type Pair } from 'yaml';
-import { withFileLock, writeFileAtomic } from './yaml-file-writer.js';
+import { parseYamlDocument } from '../../shared/config/yaml-source.js';
+import { parseForEdit, withFileLock, writeFileAtomic } from './yaml-file-writer.js';
 
 /**
  * Edits one top-level section of a YAML file (such as `acl:`) and rewrites only that section's
@@ -15,8 +16,7 @@ import { withFileLock, writeFileAtomic } from './yaml-file-writer.js';
 export function editYamlSection(file: string, key: string, edit: (doc: Document) => void): Promise<string> {
   return withFileLock(file, async () => {
     const original = await readFile(file, 'utf8');
-    const doc = YAML.parseDocument(original);
-    if (doc.errors.length > 0) throw new Error(`${file} is not valid YAML: ${doc.errors[0]!.message}`);
+    const doc = parseForEdit(original, file);
     const range = sectionRange(doc, key);
     edit(doc);
     const text = spliceSection(original, doc, key, range) ?? doc.toString();
@@ -71,6 +71,10 @@ function spliceSection(original: string, doc: Document, key: string, range: [num
     const tail = original[end - 1] !== '\n' && original[end] === '\n' ? original.slice(end + 1) : original.slice(end);
     text = original.slice(0, start) + section + tail;
   }
-  const check = YAML.parseDocument(text);
-  return check.errors.length === 0 && isDeepStrictEqual(check.toJS(), doc.toJS()) ? text : undefined;
+  const check = parseYamlDocument(text, '');
+  try {
+    return check.value !== undefined && isDeepStrictEqual(check.value, doc.toJS({ maxAliasCount: 100 })) ? text : undefined;
+  } catch {
+    return undefined;
+  }
 }
