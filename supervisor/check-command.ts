@@ -18,10 +18,10 @@ export async function checkConfiguration(globalFile: string, proxiesDir: string)
   }
   let files;
   try {
-    files = await readProxyDirectory(proxiesDir, global.config);
+    files = (await readProxyDirectory(proxiesDir, global.config)).files;
   } catch (error) {
     const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
-    return { errors: [{ file: proxiesDir, path: '', message: `cannot read proxies folder (${reason})` }], warnings: global.warnings, proxies: 0, enabled: 0 };
+    return { errors: [{ file: proxiesDir, path: '', message: `cannot list the proxies folder (${reason})` }], warnings: global.warnings, proxies: 0, enabled: 0 };
   }
   const errors = files.flatMap((f) => f.issues);
   const warnings = [...global.warnings, ...files.flatMap((f) => f.warnings)];

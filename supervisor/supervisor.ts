@@ -1,9 +1,12 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { GlobalConfig } from '../shared/config/resolved-types.js';
 import { formatIssue } from '../shared/config/errors.js';
-import { loadGlobalConfigFile } from '../shared/config/load-global.js';
+import { readConfigText } from '../shared/config/yaml-source.js';
+import type { GlobalParseResult } from '../shared/config/load-global.js';
 import type { Logger } from './logging/logger.js';
-import { readProxyDirectory } from './config/proxy-directory.js';
+import { ConfigChecker } from './config/config-checker.js';
+import { ProxyDirectory, type ProxyFile } from './config/proxy-directory.js';
+import { ConfigRejectionLog } from './config/rejection-log.js';
 import { ProxyWatcher } from './config/proxy-watcher.js';
 import { ProxyFleet, type ReconcileReport } from './workers/proxy-fleet.js';
 import { ApiServer } from './api/api-server.js';
@@ -45,6 +48,12 @@ export class Supervisor {
   readonly l7: L7Service;
   readonly firewall: FirewallManager;
   private watcher: ProxyWatcher;
+  /** Parses proxy files and global.yaml off the event loop, for reloads. */
+  private readonly fileChecker: ConfigChecker;
+  /** Parses API request bodies off the event loop; apart, so a flood of them never delays a reload. */
+  private readonly bodyChecker: ConfigChecker;
+  private readonly directory: ProxyDirectory;
+  private readonly rejections: ConfigRejectionLog;
   private api: ApiServer | null = null;
   /** Set at start when `cluster.enabled`: the Redis link, shared bans and cluster-wide usage. */
   private cluster: ClusterNode | null = null;
@@ -59,6 +68,9 @@ export class Supervisor {
     clock: Clock = systemClock,
   ) {
     this.keyring = new ApiKeyring(global.api.apiKeys);
+    const onInline = (reason: string): void => logger.warn('config checks run on the main thread: no checker thread can start', { error: reason });
+    this.fileChecker = new ConfigChecker({ timeoutMs: 20_000, maxHeapMb: 512, onInline });
+    this.bodyChecker = new ConfigChecker({ timeoutMs: 10_000, maxHeapMb: 512, onInline });
     this.store = StateStore.open(global.metrics.sqlitePath, logger.child({ component: 'store' }));
     const nodeId = global.cluster.enabled ? global.cluster.nodeId : null;
     this.l7 = new L7Service(this.store, logger.child({ component: 'l7' }), (message) => this.fleet.broadcast(message), this.events, nodeId);
@@ -69,7 +81,13 @@ export class Supervisor {
     this.firewall = new FirewallManager(global.iptables, logger.child({ component: 'firewall' }), runCommand, this.l7.banList);
     const supervisorState = () => ({ bansActive: this.l7.banList.size, clusterConnected: this.cluster?.connected === true ? 1 : 0 });
     this.metrics = new MetricsService(proxies, this.store.metrics, this.bandwidth, () => this.global.metrics, logger.child({ component: 'metrics' }), clock, supervisorState, this.firewall);
-    this.watcher = new ProxyWatcher(paths.proxiesDir, () => void this.reload('file change'));
+    this.watcher = new ProxyWatcher(
+      paths.proxiesDir,
+      () => void this.reload('file change'),
+      (error) => logger.warn('proxies folder watch error', { dir: paths.proxiesDir, error: error.message }),
+    );
+    this.directory = new ProxyDirectory(paths.proxiesDir, (text, file, global) => this.fileChecker.check({ kind: 'proxy-text', text, file, global }));
+    this.rejections = new ConfigRejectionLog(logger);
   }
 
   get apiPort(): number | undefined {
@@ -77,6 +95,8 @@ export class Supervisor {
   }
 
   async start(): Promise<void> {
+    this.fileChecker.warmUp();
+    this.bodyChecker.warmUp();
     // Watch first: a file written while the first workers start is then picked up by a reload
     // queued behind the initial one, never missed.
     await this.watcher.start();
@@ -121,6 +141,7 @@ export class Supervisor {
     const shared = this.fleet.list().filter((c) => c.config?.bandwidth.scope === 'cluster' && c.name !== undefined).map((c) => c.name!);
     await this.cluster?.close(shared, Date.now(), this.global.timezone);
     this.store.close();
+    await Promise.all([this.fileChecker.close(), this.bodyChecker.close()]);
     this.logger.info('routex stopped');
   }
 
@@ -137,15 +158,18 @@ export class Supervisor {
   }
 
   private async reloadNow(reason: string, rereadGlobal: boolean): Promise<ReconcileReport> {
-    if (rereadGlobal) this.reloadGlobal();
-    let files;
+    if (rereadGlobal) await this.reloadGlobal();
+    let files: ProxyFile[];
     try {
-      files = await readProxyDirectory(this.paths.proxiesDir, this.global);
+      const scan = await this.directory.read(this.global);
+      files = scan.files;
+      this.watcher.followTargets(scan.linkTargets);
     } catch (error) {
       this.logger.error('cannot read proxies folder, nothing changed', { dir: this.paths.proxiesDir, error: (error as Error).message });
       return { started: [], reconfigured: [], restarted: [], stopped: [], unchanged: [], invalid: [] };
     }
     const report = await this.fleet.reconcile(files, this.global);
+    this.logProblems(files, report);
     this.metrics.reloadErrors.recordProxyFiles(files, report.invalid);
     await this.syncFirewall().catch(() => undefined);
     // Quotas of proxies just started or reconfigured apply before their workers listen.
@@ -177,8 +201,30 @@ export class Supervisor {
     return this.firewall.reconfigure(this.global.iptables, proxies);
   }
 
-  private reloadGlobal(): void {
-    const parsed = loadGlobalConfigFile(this.paths.globalFile);
+  /** Each file's own problems and the cross-file ones, logged when they change. */
+  private logProblems(files: ProxyFile[], report: ReconcileReport): void {
+    const issuesOf = new Map(report.invalid.map((i) => [i.file, i.issues]));
+    this.rejections.record(
+      files.map((f) => ({ ...f, issues: issuesOf.get(f.file) ?? [] })),
+      (file) => {
+        const controller = this.fleet.byFile(file);
+        return { proxy: controller?.displayName ?? file, keeps: controller?.name ?? null };
+      },
+    );
+  }
+
+  private async readGlobal(): Promise<GlobalParseResult> {
+    const read = readConfigText(this.paths.globalFile);
+    if ('issue' in read) return { issues: [read.issue], warnings: [] };
+    try {
+      return await this.fileChecker.check({ kind: 'global-text', text: read.text, file: this.paths.globalFile });
+    } catch (error) {
+      return { issues: [{ file: this.paths.globalFile, path: '', message: `cannot check the file: ${(error as Error).message}` }], warnings: [] };
+    }
+  }
+
+  private async reloadGlobal(): Promise<void> {
+    const parsed = await this.readGlobal();
     if (parsed.config === undefined || parsed.issues.length > 0) {
       for (const issue of parsed.issues) this.logger.error('global config rejected, keeping the running one', { problem: formatIssue(issue) });
       this.metrics.reloadErrors.recordGlobalRejected();
@@ -236,6 +282,7 @@ export class Supervisor {
       firewallProxies: () => this.firewallProxies(),
       knownProxyNames: () => this.knownProxyNames(),
       cluster: () => this.clusterStatus(),
+      configChecker: this.bodyChecker,
     };
   }
 }

@@ -9,6 +9,7 @@ import type { L7Service } from '../bans/l7-service.js';
 import type { FirewallManager } from '../firewall/firewall-manager.js';
 import type { ProxyRuleInput } from '../firewall/rule-builder.js';
 import type { ClusterStatus } from '../cluster/cluster-node.js';
+import type { ConfigChecker } from '../config/config-checker.js';
 
 /** What route modules may use. Each concern's routes live in their own file under routes/. */
 export interface ApiContext {
@@ -41,4 +42,6 @@ export interface ApiContext {
   knownProxyNames(): string[];
   /** This node's cluster link, or `{enabled: false}`. */
   cluster(): ClusterStatus | { enabled: false };
+  /** Checks request bodies that hold a config off the event loop. */
+  readonly configChecker: ConfigChecker;
 }

@@ -12,19 +12,44 @@ const DEBOUNCE_MS = 200;
 export class ProxyWatcher {
   private watcher: FSWatcher | null = null;
   private timer: NodeJS.Timeout | null = null;
+  /** Where symlinked proxy files really are: an edit there is an edit of the proxy file. */
+  private targets = new Set<string>();
 
   constructor(
     private readonly dir: string,
     private readonly onChange: () => void,
+    private readonly onError: (error: Error) => void = () => undefined,
   ) {}
 
   async start(): Promise<void> {
-    const watcher = watch(this.dir, { ignoreInitial: true, depth: 0, persistent: true });
+    // Links are watched as links (a broken one is an event too); their targets via followTargets().
+    const watcher = watch(this.dir, { ignoreInitial: true, depth: 0, persistent: true, followSymlinks: false });
     this.watcher = watcher;
     watcher.on('all', (_event, file) => {
-      if (isProxyFileName(path.basename(file))) this.schedule();
+      if (isProxyFileName(path.basename(file)) || this.targets.has(path.resolve(file))) this.schedule();
+    });
+    // chokidar reports no event for a symlink whose target is missing; the folder's raw events
+    // still name it, so a broken link is listed (as invalid) like any other file.
+    watcher.on('raw', (_event, file) => {
+      if (typeof file === 'string' && isProxyFileName(path.basename(file))) this.schedule();
+    });
+    // An entry the watcher cannot stat (a symlink loop, say) must not end the supervisor: the
+    // reload that follows lists that file as invalid with its reason.
+    watcher.on('error', (error) => {
+      this.onError(error as Error);
+      this.schedule();
     });
     await new Promise<void>((resolve) => watcher.once('ready', () => resolve()));
+  }
+
+  /** Watches these files too (the targets of symlinked proxy files), and no longer the others. */
+  followTargets(paths: readonly string[]): void {
+    const next = new Set(paths);
+    const added = paths.filter((p) => !this.targets.has(p));
+    const dropped = [...this.targets].filter((p) => !next.has(p));
+    this.targets = next;
+    if (added.length > 0) this.watcher?.add(added);
+    if (dropped.length > 0) this.watcher?.unwatch(dropped);
   }
 
   async close(): Promise<void> {

@@ -3,6 +3,8 @@ import { createHash } from 'node:crypto';
 interface CheckedFile {
   file: string;
   text: string;
+  /** Set for a file read but not decoded (binary): its content, since `text` is empty. */
+  digest?: string;
 }
 
 /**
@@ -22,7 +24,7 @@ export class ReloadErrorCounter {
         this.rejected.delete(file.file);
         continue;
       }
-      const fingerprint = createHash('sha256').update(file.text).update(JSON.stringify(issues.map((i) => [i.path, i.message]))).digest('hex');
+      const fingerprint = createHash('sha256').update(file.text).update(file.digest ?? '').update(JSON.stringify(issues.map((i) => [i.path, i.message]))).digest('hex');
       if (this.rejected.get(file.file) === fingerprint) continue;
       this.rejected.set(file.file, fingerprint);
       this.total++;

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { GlobalConfig, ProxyConfig } from '../../shared/config/resolved-types.js';
-import { formatIssue, type ConfigIssue } from '../../shared/config/errors.js';
+import type { ConfigIssue } from '../../shared/config/errors.js';
 import { checkProxySet } from '../../shared/config/check-proxy-set.js';
 import type { Logger } from '../logging/logger.js';
 import type { ProxyFile } from '../config/proxy-directory.js';
@@ -22,7 +22,8 @@ export interface ReconcileReport {
 /**
  * Every proxy file and its controller, keyed by absolute file path. `reconcile` brings the running
  * set in line with what is on disk: new files start, removed ones drain, changed ones are
- * reconfigured or restarted, and an invalid file never reaches its worker.
+ * reconfigured or restarted, and an invalid file never reaches its worker. Logging a file's
+ * problems is the caller's (ConfigRejectionLog), so a file that stays broken is logged once.
  */
 export class ProxyFleet {
   private readonly controllers = new Map<string, ProxyController>();
@@ -70,11 +71,9 @@ export class ProxyFleet {
     for (const file of files) {
       const controller = this.controllerFor(file.file);
       const issues = [...file.issues, ...(issuesByFile.get(file.file) ?? [])];
-      for (const warning of file.warnings) this.logger.warn('config warning', { proxy: controller.displayName, file: file.file, problem: formatIssue(warning) });
       if (issues.length > 0 || file.config === undefined) {
         controller.markInvalid(issues);
         report.invalid.push({ file: file.file, issues });
-        for (const issue of issues) this.logger.error('config rejected', { proxy: controller.displayName, file: file.file, problem: formatIssue(issue), keeps: controller.name ?? null });
         this.events.publish({ type: 'config.rejected', proxy: controller.displayName, file: file.file, errors: issues.map((i) => ({ path: i.path, message: i.message })) });
         const kept = controller.config;
         if (global !== undefined && kept !== null && kept.enabled && controller.state !== 'disabled') {

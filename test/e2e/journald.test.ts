@@ -27,7 +27,7 @@ test('journald: every line starts with its priority, <3> for a worker crash, out
   const preloadDir = mkdtempSync(path.join(os.tmpdir(), 'routex-journal-'));
   t.after(() => rmSync(preloadDir, { recursive: true, force: true }));
   const preload = path.join(preloadDir, 'worker-stderr.cjs');
-  writeFileSync(preload, "if (process.argv[1].endsWith('proxy-worker/main.js')) process.stderr.write('printed by the runtime\\n');\n");
+  writeFileSync(preload, "if (process.argv[1]?.endsWith('proxy-worker/main.js')) process.stderr.write('printed by the runtime\\n');\n");
   const sup = await SupervisorProcess.start({
     journal: true,
     env: { NODE_OPTIONS: `--require ${preload}` },
