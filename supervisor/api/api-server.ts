@@ -1,4 +1,4 @@
-import express from 'express';
+import express, { type RequestHandler } from 'express';
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
@@ -8,6 +8,7 @@ import { errorHandler, notFound } from './api-error.js';
 import { AclFileService } from './acl-file-service.js';
 import { cors, requestLog } from './middleware.js';
 import { ProxyFileService } from './proxy-file-service.js';
+import { bodyParsers } from './request-body.js';
 import { RouteRegistry } from './route-registry.js';
 import { aclRoutes } from './routes/acl-routes.js';
 import { l7Routes } from './routes/l7-routes.js';
@@ -33,8 +34,8 @@ export class ApiStartError extends RoutexError {
 }
 
 /** Every route of the API, each concern registering its own. */
-export function registerRoutes(ctx: ApiContext): RouteRegistry {
-  const routes = new RouteRegistry(ctx.keyring);
+export function registerRoutes(ctx: ApiContext, parsers: RequestHandler[] = []): RouteRegistry {
+  const routes = new RouteRegistry(ctx.keyring, parsers);
   const files = new ProxyFileService(ctx);
   healthRoutes(routes);
   systemRoutes(routes, ctx);
@@ -59,9 +60,7 @@ export function buildApp(ctx: ApiContext, config: ApiConfig): express.Express {
   app.set('etag', false);
   app.use(requestLog(ctx.logger));
   app.use(cors(config.corsOrigins));
-  app.use(express.json({ limit: config.maxBodyBytes }));
-  app.use(express.text({ limit: config.maxBodyBytes, type: ['application/yaml', 'application/x-yaml', 'text/yaml', 'text/x-yaml', 'text/plain'] }));
-  app.use(registerRoutes(ctx).router());
+  app.use(registerRoutes(ctx, bodyParsers(config.maxBodyBytes)).router());
   if (config.dashboard) app.use(dashboardRouter());
   app.use(notFound);
   app.use(errorHandler((error) => ctx.logger.error('api handler failed', { error: String((error as Error)?.stack ?? error) })));

@@ -1,9 +1,11 @@
 import type { Request } from 'express';
-import YAML from 'yaml';
-import type { GlobalConfig, ProxyConfig } from '../../shared/config/resolved-types.js';
+import type { ProxyConfig } from '../../shared/config/resolved-types.js';
 import type { ConfigIssue } from '../../shared/config/errors.js';
-import { parseProxyConfig } from '../../shared/config/load-proxy.js';
+import type { ApiContext } from './api-context.js';
 import { ApiError } from './api-error.js';
+import { ConfigCheckError } from '../config/config-checker.js';
+import type { CheckJob } from '../config/config-check-jobs.js';
+import type { ProxyParseResult } from '../../shared/config/load-proxy.js';
 
 /** A proxy config sent in a request body, as YAML or JSON, checked like a file. */
 export interface ProxyBody {
@@ -21,23 +23,38 @@ function isJsonRequest(req: Request): boolean {
   return /\bjson\b/i.test(req.get('content-type') ?? '');
 }
 
-/**
- * The body as a proxy config: JSON bodies arrive parsed by express.json (a syntax error is
- * already a 400), YAML bodies as text.
- */
-export function readProxyBody(req: Request, global: GlobalConfig): ProxyBody {
-  let yaml: string;
+/** A JSON body arrives parsed (and shape-checked, see request-body.ts), a YAML body as text. */
+function checkJob(req: Request, ctx: ApiContext): Extract<CheckJob, { kind: 'proxy-text' | 'proxy-value' }> {
+  const global = ctx.global();
   if (isJsonRequest(req)) {
     const value: unknown = req.body;
     if (typeof value !== 'object' || value === null || Array.isArray(value)) {
       throw new ApiError('ERR_BODY_NOT_OBJECT', 'the body must be a JSON object (one proxy config)');
     }
-    yaml = YAML.stringify(value);
-  } else {
-    yaml = typeof req.body === 'string' ? req.body : '';
+    if (Object.keys(value).length === 0) throw emptyBody();
+    return { kind: 'proxy-value', value: value as Record<string, unknown>, file: BODY_FILE, global };
   }
-  if (yaml.trim() === '' || yaml.trim() === '{}') throw new ApiError('ERR_BODY_EMPTY', 'the request body is empty; send a proxy config as YAML or JSON');
-  const parsed = parseProxyConfig(yaml, BODY_FILE, global);
+  const text = typeof req.body === 'string' ? req.body : '';
+  if (text.trim() === '' || text.trim() === '{}') throw emptyBody();
+  return { kind: 'proxy-text', text, file: BODY_FILE, global };
+}
+
+function emptyBody(): ApiError {
+  return new ApiError('ERR_BODY_EMPTY', 'the request body is empty; send a proxy config as YAML or JSON');
+}
+
+/** The body as a proxy config, checked on the config-check thread (parsing a large one takes time). */
+export async function readProxyBody(req: Request, ctx: ApiContext): Promise<ProxyBody> {
+  const job = checkJob(req, ctx);
+  let parsed: ProxyParseResult & { yaml?: string };
+  try {
+    parsed = await ctx.configChecker.check(job);
+  } catch (error) {
+    if (!(error instanceof ConfigCheckError)) throw error;
+    if (error.reason === 'closed') throw new ApiError('ERR_SHUTTING_DOWN', 'RouteX is shutting down');
+    throw new ApiError('ERR_BODY_TOO_COMPLEX', `the config could not be checked: ${error.message}`);
+  }
+  const yaml = parsed.yaml ?? (job.kind === 'proxy-text' ? job.text : '');
   const raw = typeof parsed.raw === 'object' && parsed.raw !== null && !Array.isArray(parsed.raw) ? (parsed.raw as Record<string, unknown>) : undefined;
   return { yaml, raw, config: parsed.config, issues: parsed.issues, warnings: parsed.warnings };
 }

@@ -1,12 +1,13 @@
 import { existsSync } from 'node:fs';
-import { readFile, unlink } from 'node:fs/promises';
+import { unlink } from 'node:fs/promises';
 import path from 'node:path';
-import YAML from 'yaml';
 import type { ProxyConfig } from '../../shared/config/resolved-types.js';
 import type { ConfigIssue } from '../../shared/config/errors.js';
 import { checkProxySet } from '../../shared/config/check-proxy-set.js';
-import { editYamlFile, withFileLock, writeFileAtomic } from '../config/yaml-file-writer.js';
+import { parseYamlMapping } from '../../shared/config/yaml-source.js';
+import { editYamlFile, UneditableFileError, withFileLock, writeFileAtomic } from '../config/yaml-file-writer.js';
 import { syncDocument } from '../config/yaml-document-sync.js';
+import { readProxyText } from '../config/proxy-directory.js';
 import type { ProxyController } from '../workers/proxy-controller.js';
 import type { ApiContext } from './api-context.js';
 import { ApiError } from './api-error.js';
@@ -55,7 +56,13 @@ export class ProxyFileService {
       });
     }
     this.rejectConflicts(controller.file, config);
-    await editYamlFile(controller.file, (doc) => syncDocument(doc, body.raw!));
+    try {
+      await editYamlFile(controller.file, (doc) => syncDocument(doc, body.raw!));
+    } catch (error) {
+      // A file that does not read as YAML has no comments worth keeping: the new config replaces it.
+      if (!(error instanceof UneditableFileError)) throw error;
+      await withFileLock(controller.file, () => writeFileAtomic(controller.file, body.yaml));
+    }
     return this.applied(controller.file);
   }
 
@@ -69,21 +76,27 @@ export class ProxyFileService {
   async setEnabled(name: string, enabled: boolean): Promise<ProxyController> {
     const controller = findProxy(this.ctx, name);
     if (enabled && controller.config !== null) this.rejectConflicts(controller.file, { ...controller.config, enabled: true });
-    await editYamlFile(controller.file, (doc) => {
+    await this.edit(controller.file, (doc) => {
       doc.set('enabled', enabled);
     });
     return this.applied(controller.file);
   }
 
   async readFile(controller: ProxyController): Promise<{ text: string; raw: unknown }> {
-    const text = await readFile(controller.file, 'utf8');
-    let raw: unknown = null;
+    const read = await readProxyText(controller.file);
+    if ('issue' in read) return { text: '', raw: null };
+    // An invalid file is shown as text only.
+    return { text: read.text, raw: parseYamlMapping(read.text, controller.file).value ?? null };
+  }
+
+  /** A file that does not read as YAML (or past the document limits) is a 409, not an edit. */
+  private async edit(file: string, change: Parameters<typeof editYamlFile>[1]): Promise<void> {
     try {
-      raw = YAML.parse(text);
-    } catch {
-      /* shown as text only */
+      await editYamlFile(file, change);
+    } catch (error) {
+      if (!(error instanceof UneditableFileError)) throw error;
+      throw new ApiError('ERR_PROXY_FILE_INVALID', `${error.message}; fix the file first`, { errors: error.issues.map(({ path, message }) => ({ path, message })) });
     }
-    return { text, raw };
   }
 
   private validOrThrow(body: ProxyBody): ProxyConfig {

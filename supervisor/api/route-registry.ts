@@ -1,4 +1,4 @@
-import { Router, type Request, type Response } from 'express';
+import { Router, type Request, type RequestHandler, type Response } from 'express';
 import type { TSchema } from '@sinclair/typebox';
 import type { ApiKeyring, Requirement } from './auth.js';
 
@@ -53,7 +53,11 @@ export interface RouteSpec {
 export class RouteRegistry {
   readonly routes: RouteSpec[] = [];
 
-  constructor(private readonly keyring: ApiKeyring) {}
+  /** `bodyParsers` run only on routes that take a body, after the key check. */
+  constructor(
+    private readonly keyring: ApiKeyring,
+    private readonly bodyParsers: RequestHandler[] = [],
+  ) {}
 
   add(spec: RouteSpec): void {
     this.routes.push(spec);
@@ -63,6 +67,7 @@ export class RouteRegistry {
     const router = Router();
     for (const spec of this.routes) {
       const handlers = spec.scope === null ? [] : [this.keyring.require(spec.scope)];
+      if (spec.body !== undefined) handlers.push(...this.bodyParsers);
       router[spec.method](spec.path, ...handlers, async (req, res) => {
         await spec.handler(req, res);
       });

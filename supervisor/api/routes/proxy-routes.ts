@@ -69,8 +69,8 @@ export function proxyRoutes(routes: RouteRegistry, ctx: ApiContext, files: Proxy
     description: 'Includes the cross-file checks against the proxies that exist (duplicate name, colliding listeners).',
     body: CONFIG_BODY,
     responses: { 200: { description: 'The verdict; `valid` is false with the problems listed.', schema: ValidationReport }, 400: { description: 'The body is empty or not JSON/YAML at all.', schema: ErrorBody } },
-    handler: (req, res) => {
-      const body = readProxyBody(req, ctx.global());
+    handler: async (req, res) => {
+      const body = await readProxyBody(req, ctx);
       const issues = [...body.issues];
       if (body.config !== undefined && issues.length === 0) {
         const existing = ctx.fleet.byName(body.config.name);
@@ -93,7 +93,7 @@ export function proxyRoutes(routes: RouteRegistry, ctx: ApiContext, files: Proxy
       409: { description: 'A proxy with that name or file exists, or its listeners collide with another proxy.', schema: ErrorBody },
     },
     handler: async (req, res) => {
-      const controller = await files.create(readProxyBody(req, ctx.global()));
+      const controller = await files.create(await readProxyBody(req, ctx));
       res.status(201).json({ status: 'created', name: controller.displayName, config_path: controller.file, proxy: proxyView(controller) });
     },
   });
@@ -114,7 +114,7 @@ export function proxyRoutes(routes: RouteRegistry, ctx: ApiContext, files: Proxy
       409: { description: 'Its listeners would collide with another proxy.', schema: ErrorBody },
     },
     handler: async (req, res) => {
-      const controller = await files.replace(param(req, 'name'), readProxyBody(req, ctx.global()));
+      const controller = await files.replace(param(req, 'name'), await readProxyBody(req, ctx));
       res.json({ status: 'updated', name: controller.displayName, proxy: proxyView(controller) });
     },
   });

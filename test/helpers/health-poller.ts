@@ -1,0 +1,25 @@
+import { fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+export interface HealthReport {
+  slowestMs: number;
+  answered: number;
+  failed: number;
+}
+
+/** Polls the supervisor's /api/health every 10 ms from another process until `stop()` (or the test ends). */
+export function startHealthPoller(apiPort: number, t: { after(fn: () => unknown): void }): { stop(): Promise<HealthReport> } {
+  const child = fork(fileURLToPath(new URL('./health-poller-child.js', import.meta.url)), [String(apiPort)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const report = new Promise<HealthReport>((resolve, reject) => {
+    child.once('message', (message) => resolve(message as HealthReport));
+    child.once('exit', (code) => reject(new Error(`health poller exited with ${code} before reporting`)));
+  });
+  report.catch(() => undefined);
+  t.after(() => child.kill());
+  return {
+    stop: () => {
+      child.send('stop');
+      return report;
+    },
+  };
+}
