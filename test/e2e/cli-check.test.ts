@@ -79,18 +79,30 @@ test('routex check: a port range past max_listeners names the field and the coun
   assert.equal(allowed.status, 0, allowed.stderr);
 });
 
-test('routex check: a file with 10,000 duplicate keys prints its first 50 problems and how many more', (t) => {
+test('routex check: a file with 150 problems prints its first 50 and how many more', (t) => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'routex-check-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   mkdirSync(path.join(dir, 'proxies'));
   writeFileSync(path.join(dir, 'global.yaml'), 'api:\n  enabled: false\n');
-  const head = 'name: dup\norigin-ip: "127.0.0.1"\norigin-port: "30002"\ndest-ip: "127.0.0.1"\ndest-port: "40002"\nprotocol: "tcp"\n';
-  writeFileSync(path.join(dir, 'proxies', 'dup.yaml'), head + 'name: dup\n'.repeat(10_000));
+  const head = 'name: many\norigin-ip: "127.0.0.1"\norigin-port: "30002"\ndest-ip: "127.0.0.1"\ndest-port: "40002"\nprotocol: "tcp"\n';
+  writeFileSync(path.join(dir, 'proxies', 'many.yaml'), head + Array.from({ length: 150 }, (_, i) => `unknown_${i}: 1\n`).join(''));
   const result = routex(['check', '--config', path.join(dir, 'global.yaml')]);
   assert.equal(result.status, 1);
   const lines = result.stderr.trim().split('\n');
-  assert.equal(lines.filter((l) => /dup\.yaml: YAML syntax error at line \d+/.test(l)).length, 50);
-  assert.match(result.stderr, /dup\.yaml: … and 9950 more errors in this file/);
-  assert.equal(lines.at(-1), 'configuration invalid: 10000 error(s)');
+  assert.equal(lines.filter((l) => /many\.yaml: unknown_\d+: unknown key/.test(l)).length, 50);
+  assert.match(result.stderr, /many\.yaml: … and 100 more errors in this file/);
+  assert.equal(lines.at(-1), 'configuration invalid: 150 error(s)');
   assert.ok(lines.length <= 52, `${lines.length} lines`);
+});
+
+test('routex check: a file with 10,000 repeated keys is one problem: past the document limits', (t) => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'routex-check-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  mkdirSync(path.join(dir, 'proxies'));
+  writeFileSync(path.join(dir, 'global.yaml'), 'api:\n  enabled: false\n');
+  writeFileSync(path.join(dir, 'proxies', 'dup.yaml'), 'name: dup\n'.repeat(10_000));
+  const result = routex(['check', '--config', path.join(dir, 'global.yaml')]);
+  assert.equal(result.status, 1);
+  assert.match(result.stderr, /dup\.yaml: YAML document too complex at line 1, column 1: this mapping has more than 1000 keys/);
+  assert.equal(result.stderr.trim().split('\n').at(-1), 'configuration invalid: 1 error(s)');
 });

@@ -3,6 +3,8 @@
 import http from 'node:http';
 
 const port = Number(process.argv[2]);
+/** Stop by itself after this many polls (0: only when told). */
+const count = Number(process.argv[3] ?? 0);
 const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
 let slowestMs = 0;
 let answered = 0;
@@ -32,7 +34,7 @@ process.on('message', () => {
   stopped = true;
 });
 
-while (!stopped) {
+while (!stopped && (count === 0 || answered + failed < count)) {
   await poll();
   await new Promise((resolve) => setTimeout(resolve, 10));
 }

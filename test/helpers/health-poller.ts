@@ -7,9 +7,12 @@ export interface HealthReport {
   failed: number;
 }
 
-/** Polls the supervisor's /api/health every 10 ms from another process until `stop()` (or the test ends). */
-export function startHealthPoller(apiPort: number, t: { after(fn: () => unknown): void }): { stop(): Promise<HealthReport> } {
-  const child = fork(fileURLToPath(new URL('./health-poller-child.js', import.meta.url)), [String(apiPort)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+/**
+ * Polls the supervisor's /api/health every 10 ms from another process until `stop()` (or the
+ * test ends), or `count` times when given (then `stop()` only waits for the report).
+ */
+export function startHealthPoller(apiPort: number, t: { after(fn: () => unknown): void }, count = 0): { stop(): Promise<HealthReport> } {
+  const child = fork(fileURLToPath(new URL('./health-poller-child.js', import.meta.url)), [String(apiPort), String(count)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const report = new Promise<HealthReport>((resolve, reject) => {
     child.once('message', (message) => resolve(message as HealthReport));
     child.once('exit', (code) => reject(new Error(`health poller exited with ${code} before reporting`)));
@@ -18,7 +21,7 @@ export function startHealthPoller(apiPort: number, t: { after(fn: () => unknown)
   t.after(() => child.kill());
   return {
     stop: () => {
-      child.send('stop');
+      if (child.connected) child.send('stop');
       return report;
     },
   };

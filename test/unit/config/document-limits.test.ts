@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { checkValueShape, DOCUMENT_LIMITS } from '../../../shared/config/document-limits.js';
 import { decodeConfigBytes, parseYamlMapping } from '../../../shared/config/yaml-source.js';
+import { scanJsonShape } from '../../../shared/config/json-shape.js';
 
 const small = { maxDepth: 3, maxKeys: 3, maxItems: 4, maxNodes: 20, maxAliases: 2 };
 
@@ -98,5 +99,27 @@ describe('config file bytes', () => {
   it('refuses a file over the size limit', () => {
     const result = decodeConfigBytes(Buffer.alloc(4 * 1024 * 1024 + 1, 0x20), 'f');
     assert.equal('issue' in result && result.issue.message, 'the file is 4194305 bytes, more than the 4194304 a config file may have');
+  });
+});
+
+describe('document limits on JSON text, before parsing', () => {
+  it('passes JSON within the limits, whatever its strings hold', () => {
+    assert.equal(scanJsonShape(JSON.stringify({ a: [1, 2, { b: '{{{[[[::,,,"\\"' }], c: null }), small), undefined);
+  });
+
+  it('finds too deep, too many keys and too many items, with the character offset', () => {
+    assert.deepEqual(scanJsonShape('{"a":{"b":{"c":{"d":1}}}}', small), { offset: 15, message: 'nests deeper than 3 levels' });
+    assert.deepEqual(scanJsonShape('{"w":1,"x":2,"y":3,"z":4}', small), { offset: 22, message: 'has more than 3 keys' });
+    assert.deepEqual(scanJsonShape('[1,2,3,4,5]', small), { offset: 8, message: 'has more than 4 items' });
+    assert.equal(scanJsonShape('[1,2,3,4]', small), undefined);
+    assert.equal(scanJsonShape('[]', small), undefined);
+  });
+
+  it('refuses 32,000 keys after reading a thousand of them, in a pass over the text', () => {
+    const text = JSON.stringify(Object.fromEntries(Array.from({ length: 32_000 }, (_, i) => [`k${i}`, i])));
+    const { value, ms } = timed(() => scanJsonShape(text, DOCUMENT_LIMITS));
+    assert.equal(value?.message, 'has more than 1000 keys');
+    assert.ok(ms < 100, `${Math.round(ms)} ms`);
+    assert.equal(scanJsonShape(`${'['.repeat(1_000_000)}${']'.repeat(1_000_000)}`, DOCUMENT_LIMITS)?.message, 'nests deeper than 32 levels');
   });
 });
