@@ -3,7 +3,7 @@ import type { ProxyConfig } from '../../shared/config/resolved-types.js';
 import type { ConfigIssue } from '../../shared/config/errors.js';
 import type { ApiContext } from './api-context.js';
 import { ApiError } from './api-error.js';
-import { ConfigCheckError } from '../config/config-checker.js';
+import { checkOffLoop } from './off-loop-check.js';
 import type { CheckJob } from '../config/config-check-jobs.js';
 import type { ProxyParseResult } from '../../shared/config/load-proxy.js';
 
@@ -46,14 +46,7 @@ function emptyBody(): ApiError {
 /** The body as a proxy config, checked on the config-check thread (parsing a large one takes time). */
 export async function readProxyBody(req: Request, ctx: ApiContext): Promise<ProxyBody> {
   const job = checkJob(req, ctx);
-  let parsed: ProxyParseResult & { yaml?: string };
-  try {
-    parsed = await ctx.configChecker.check(job);
-  } catch (error) {
-    if (!(error instanceof ConfigCheckError)) throw error;
-    if (error.reason === 'closed') throw new ApiError('ERR_SHUTTING_DOWN', 'RouteX is shutting down');
-    throw new ApiError('ERR_BODY_TOO_COMPLEX', `the config could not be checked: ${error.message}`);
-  }
+  const parsed: ProxyParseResult & { yaml?: string } = await checkOffLoop(ctx, job);
   const yaml = parsed.yaml ?? (job.kind === 'proxy-text' ? job.text : '');
   const raw = typeof parsed.raw === 'object' && parsed.raw !== null && !Array.isArray(parsed.raw) ? (parsed.raw as Record<string, unknown>) : undefined;
   return { yaml, raw, config: parsed.config, issues: parsed.issues, warnings: parsed.warnings };

@@ -4,18 +4,22 @@
 import YAML from 'yaml';
 import { parseGlobalConfig, type GlobalParseResult } from '../../shared/config/load-global.js';
 import { checkProxyValue, parseProxyConfig, type ProxyParseResult } from '../../shared/config/load-proxy.js';
+import { parseYamlMapping, type YamlMapping } from '../../shared/config/yaml-source.js';
 import type { GlobalConfig } from '../../shared/config/resolved-types.js';
 
 export type CheckJob =
   | { kind: 'proxy-text'; text: string; file: string; global: GlobalConfig }
   | { kind: 'proxy-value'; value: Record<string, unknown>; file: string; global: GlobalConfig }
-  | { kind: 'global-text'; text: string; file: string };
+  | { kind: 'global-text'; text: string; file: string }
+  | { kind: 'yaml-mapping'; text: string; file: string };
 
 export interface CheckResults {
   'proxy-text': ProxyParseResult;
   /** With the value as YAML text, ready to be written to a file. */
   'proxy-value': ProxyParseResult & { yaml: string };
   'global-text': GlobalParseResult;
+  /** Any YAML mapping (an API body that is not a whole proxy config), within the document limits. */
+  'yaml-mapping': YamlMapping;
 }
 
 export function runCheckJob<J extends CheckJob>(job: J): CheckResults[J['kind']] {
@@ -30,5 +34,7 @@ function runJob(job: CheckJob): CheckResults[CheckJob['kind']] {
       return { ...checkProxyValue(job.value, job.file, job.global), yaml: YAML.stringify(job.value) };
     case 'global-text':
       return parseGlobalConfig(job.text, job.file);
+    case 'yaml-mapping':
+      return parseYamlMapping(job.text, job.file);
   }
 }

@@ -1,5 +1,3 @@
-import YAML from 'yaml';
-import { parseProxyConfig } from '../../../shared/config/load-proxy.js';
 import { inputChain } from '../../firewall/firewall-names.js';
 import { portsText } from '../../firewall/port-groups.js';
 import { describeRules } from '../../firewall/restore-batch.js';
@@ -7,6 +5,7 @@ import type { ProxyRuleInput } from '../../firewall/rule-builder.js';
 import type { ApiContext } from '../api-context.js';
 import { ApiError } from '../api-error.js';
 import { problems } from '../proxy-body.js';
+import { checkOffLoop, yamlMappingBody } from '../off-loop-check.js';
 import { findProxy } from '../proxy-lookup.js';
 import { param, type RouteRegistry } from '../route-registry.js';
 import { ErrorBody, ProxyName } from '../schemas/common-schemas.js';
@@ -77,12 +76,12 @@ export function iptablesRoutes(routes: RouteRegistry, ctx: ApiContext): void {
       404: NOT_FOUND,
       409: { description: 'The proxy named by ?proxy= has never had a valid config (ERR_PROXY_NOT_RUNNABLE).', schema: ErrorBody },
     },
-    handler: (req, res) => {
-      const block: unknown = typeof req.body === 'string' ? YAML.parse(req.body) : req.body;
+    handler: async (req, res) => {
+      const block: unknown = typeof req.body === 'string' ? await yamlMappingBody(ctx, req.body) : req.body;
       if (typeof block !== 'object' || block === null || Array.isArray(block)) throw new ApiError('ERR_BODY_NOT_OBJECT', 'the body must be a rate_limits block: an object of its fields');
       const target = validationTarget(ctx, req.query['proxy']);
       const document = { name: target.name, 'origin-ip': target.originIps.join(','), 'origin-port': portsText(target.originPorts), 'dest-ip': '127.0.0.1', 'dest-port': 1, protocol: target.protocol, rate_limits: block };
-      const parsed = parseProxyConfig(YAML.stringify(document), '<api>', ctx.global());
+      const parsed = await checkOffLoop(ctx, { kind: 'proxy-value', value: document, file: '<api>', global: ctx.global() });
       const reply = { valid: parsed.config !== undefined, errors: problems(parsed.issues), warnings: problems(parsed.warnings), proxy: target.name, rules: { ipv4: [] as string[], ipv6: [] as string[], nftables: [] as string[] }, installable: false, reason: null as string | null };
       if (parsed.config !== undefined) {
         const { plan, problem } = ctx.firewall.preview(parsed.config);
