@@ -41,6 +41,7 @@ test(`fuzz: ${BODIES} generated bodies to every mutating route, no 5xx, responsi
   const before = filesUnder(sup.dir);
   const fuzzer = new BodyFuzzer(SEED);
   const poller = startHealthPoller(sup.apiPort, t);
+  await poller.ready;
   const serverErrors: string[] = [];
   const statuses = new Map<number, number>();
   const deadline = Date.now() + DEADLINE_MS;

@@ -41,8 +41,11 @@ test('a 32,000-key body is answered within 1 s while /api/health keeps answering
   const { sup } = await startWithProxy(t);
   const before = await healthBaseline(sup, t, 60);
   const poller = startHealthPoller(sup.apiPort, t);
+  await poller.ready;
   const timings: number[] = [];
-  for (let i = 0; i < 5; i++) {
+  // At least 5 bodies and at least a second of them, so the poller sees the whole stream.
+  const streamUntil = performance.now() + 1000;
+  for (let i = 0; i < 5 || (performance.now() < streamUntil && i < 200); i++) {
     const reply = await sendRaw(sup.apiPort, 'POST', '/api/proxies/validate', KEYS_32K, 'application/json');
     assert.equal(reply.status, 400, reply.text);
     assert.match(reply.text, /ERR_BODY_TOO_COMPLEX.*more than 1000 keys/);
@@ -54,11 +57,11 @@ test('a 32,000-key body is answered within 1 s while /api/health keeps answering
   const health = await poller.stop();
   // As many polls again, after: a load spike of the machine's in either window is not the requests'.
   const baselineMs = Math.max(before, await healthBaseline(sup, t, Math.max(60, health.answered)));
-  const served = sup.logs.filter((l) => l['message'] === 'api request' && l['path'] === '/api/proxies/validate').map((l) => l['durationMs']);
-  t.diagnostic(`32k-key bodies answered in ${timings.map(Math.round).join(', ')} ms (supervisor: ${served.join(', ')} ms); the YAML one in ${Math.round(yamlReply.ms)} ms; /api/health slowest ${Math.round(health.slowestMs)} ms over ${health.answered} polls (${Math.round(baselineMs)} ms with no requests)`);
+  const served = sup.logs.filter((l) => l['message'] === 'api request' && l['path'] === '/api/proxies/validate' && l['status'] === 400).map((l) => l['durationMs']);
+  t.diagnostic(`${timings.length} 32k-key bodies answered in ${Math.round(Math.min(...timings))}-${Math.round(Math.max(...timings))} ms (supervisor: up to ${Math.max(...(served as number[]))} ms); the YAML one in ${Math.round(yamlReply.ms)} ms; /api/health slowest ${Math.round(health.slowestMs)} ms over ${health.answered} polls (${Math.round(baselineMs)} ms with no requests)`);
   assert.ok(Math.max(...timings) < 1000, `32k-key bodies took ${timings.map(Math.round).join(', ')} ms`);
   assert.ok(yamlReply.ms < 5000, `the 32k-key YAML body took ${Math.round(yamlReply.ms)} ms`);
-  assert.ok(health.answered > 5 && health.failed === 0, JSON.stringify(health));
+  assert.ok(health.answered >= 20 && health.failed === 0, JSON.stringify(health));
   // 100 ms on top of what the machine's load alone costs: on a quiet machine, 100 ms flat.
   assert.ok(health.slowestMs < 100 + baselineMs, `/api/health took up to ${Math.round(health.slowestMs)} ms (${Math.round(baselineMs)} ms with no requests)`);
   noHandlerFailures(sup);

@@ -34,8 +34,11 @@ process.on('message', () => {
   stopped = true;
 });
 
+let first = true;
 while (!stopped && (count === 0 || answered + failed < count)) {
   await poll();
+  if (first) process.send!({ ready: true });
+  first = false;
   await new Promise((resolve) => setTimeout(resolve, 10));
 }
 process.send!({ slowestMs, answered, failed }, () => process.exit(0));
