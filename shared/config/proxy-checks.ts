@@ -5,6 +5,7 @@ import { formatDuration, parseDuration } from './duration.js';
 import { requirePositiveDuration } from './duration-checks.js';
 import { blockOf, type Filled } from './filled.js';
 import { isUnspecifiedIp, parseIpList } from './ip-list.js';
+import { checkKernelPath } from './kernel-path-checks.js';
 import { checkL7 } from './l7-checks.js';
 import { must } from './parsed.js';
 import { checkProxyProtocol } from './proxy-protocol-checks.js';
@@ -26,6 +27,7 @@ export function checkProxy(proxy: Proxy, defaults: GlobalDefaults, ctx: CheckCon
   checkL7(proxy.l7_protection, ctx);
   checkProxyProtocol(proxy, ctx);
   checkRouting(proxy, defaults, ctx);
+  checkKernelPath(proxy, ctx);
   if (ctx.clean('tls.passthrough') && !proxy.tls.passthrough) {
     ctx.error('tls.passthrough', 'RouteX does not terminate TLS; encrypted bytes are always passed through, so this must be true');
   }

@@ -35,6 +35,7 @@ export function resolveProxy(proxy: Proxy, global: GlobalConfig, file: string): 
     description: proxy.description,
     metadata: { tags: [...proxy.metadata.tags], owner: proxy.metadata.owner },
     protocol: proxy.protocol,
+    dataPath: proxy.data_path,
     oneToOne,
     originIps,
     originPorts,

@@ -4,7 +4,7 @@
 // comma lists are arrays. Workers never see YAML.
 
 import type { A2sCacheConfig, OfflineStatusConfig, RoutingConfig, StatusCacheConfig } from './resolved-routing-types.js';
-import type { ALGORITHMS, PROTOCOLS } from './schema-proxy.js';
+import type { ALGORITHMS, DATA_PATHS, PROTOCOLS } from './schema-proxy.js';
 import type { ACL_ACTIONS } from './schema-acl.js';
 import type { LOG_LEVELS, METRICS_FORMATS } from './schema-global.js';
 import type { INSPECTION_MODES } from './schema-l7.js';
@@ -14,6 +14,8 @@ export type Protocol = (typeof PROTOCOLS)[number];
 /** What one listener speaks: `tcp-udp` opens one of each. */
 export type TransportProtocol = Exclude<Protocol, 'tcp-udp'>;
 export type Algorithm = (typeof ALGORITHMS)[number];
+/** Who carries the packets: the worker (userspace) or nftables (kernel). */
+export type DataPath = (typeof DATA_PATHS)[number];
 export type AclAction = (typeof ACL_ACTIONS)[number];
 export type LogLevel = (typeof LOG_LEVELS)[number];
 export type MetricsFormat = (typeof METRICS_FORMATS)[number];
@@ -226,6 +228,7 @@ export interface ProxyConfig {
   description: string;
   metadata: { tags: string[]; owner: string };
   protocol: Protocol;
+  dataPath: DataPath;
   oneToOne: boolean;
   originIps: string[];
   originPorts: number[];

@@ -14,6 +14,7 @@ import { RateLimitsSchema } from './schema-rate-limits.js';
 export const PROTOCOLS = ['tcp', 'udp', 'tcp-udp'] as const;
 export { ALGORITHMS } from './schema-balancing.js';
 export const BANDWIDTH_SCOPES = ['node', 'cluster'] as const;
+export const DATA_PATHS = ['userspace', 'kernel'] as const;
 
 function PortSpec(description: string) {
   return Type.Unsafe<string | number>({ type: ['string', 'integer'], format: 'port-spec', minimum: 1, maximum: 65_535, description });
@@ -68,6 +69,13 @@ export const ProxyFileSchema = Type.Object(
     'dest-port': PortSpec('Upstream ports: 35565, "35565:35575" or a comma list; every dest IP × dest port is an upstream.'),
     'one-to-one': Flag('true: origin port N goes to dest port N by position (both lists the same size); false: any origin port reaches every upstream.', false),
     protocol: Choice(PROTOCOLS, 'tcp, udp, or tcp-udp (a TCP and a UDP listener on every origin ip:port).'),
+    data_path: Type.Optional(
+      Choice(
+        DATA_PATHS,
+        'userspace: the worker relays every connection (every feature). kernel: nftables DNAT forwards the packets (a fraction of the CPU per connection), the worker only runs health checks; settings that need the worker on the path are refused (see "Kernel forwarding" in the README). Needs root or CAP_NET_ADMIN and the nft binary.',
+        'userspace',
+      ),
+    ),
     max_listeners: Whole(
       'Most listeners (origin IPs × origin ports × protocols) this proxy may open; more is a config error, so a typo like "25565:35565" cannot open 10,000 sockets. Raise it for a deliberately wide range.',
       1000,
