@@ -23,6 +23,8 @@ import { FirewallManager } from './firewall/firewall-manager.js';
 import { runCommand } from './firewall/command-runner.js';
 import type { ProxyRuleInput } from './firewall/rule-builder.js';
 import type { ClusterNode, ClusterStatus } from './cluster/cluster-node.js';
+import { KernelForwarder } from './kernel-path/kernel-forwarder.js';
+import { kernelConfigsOf } from './kernel-path/kernel-configs.js';
 
 export interface SupervisorPaths {
   globalFile: string;
@@ -47,6 +49,9 @@ export class Supervisor {
   private readonly keyring: ApiKeyring;
   readonly l7: L7Service;
   readonly firewall: FirewallManager;
+  /** data_path: kernel proxies: RouteX's nftables table, their flows and counters. */
+  readonly kernel: KernelForwarder;
+  private kernelPrepared = false;
   private watcher: ProxyWatcher;
   /** Parses proxy files and global.yaml off the event loop, for reloads. */
   private readonly fileChecker: ConfigChecker;
@@ -74,7 +79,17 @@ export class Supervisor {
     this.store = StateStore.open(global.metrics.sqlitePath, logger.child({ component: 'store' }));
     const nodeId = global.cluster.enabled ? global.cluster.nodeId : null;
     this.l7 = new L7Service(this.store, logger.child({ component: 'l7' }), (message) => this.fleet.broadcast(message), this.events, nodeId);
-    this.fleet = new ProxyFleet(logger, undefined, this.events, this.l7);
+    this.kernel = new KernelForwarder({
+      logger: logger.child({ component: 'kernel' }),
+      bans: this.l7.banList,
+      // The kernel's counters of a proxy are recorded like a worker's report (under a key of their own).
+      report: (name, instance, report) => {
+        const stats = this.fleet.byName(name)?.stats;
+        if (report === null) stats?.workerExited(instance);
+        else stats?.record(instance, report);
+      },
+    });
+    this.fleet = new ProxyFleet(logger, undefined, this.events, this.l7, this.kernel);
     const proxies = () => this.fleet.list();
     this.bandwidth = new BandwidthManager({ list: proxies }, this.store.bandwidth, () => this.global.timezone, logger.child({ component: 'bandwidth' }), clock);
     // With iptables on, the ban list is mirrored into the kernel too (ipset), so banned flooders cost the workers nothing.
@@ -132,6 +147,7 @@ export class Supervisor {
     await this.watcher.close();
     await this.queue;
     await this.fleet.stopAll();
+    await this.kernel.close();
     await this.firewall.stop().catch(() => undefined);
     await this.api?.close();
     // The workers' last counter reports are in: count them, write the last sample, close the file.
@@ -167,6 +183,11 @@ export class Supervisor {
     } catch (error) {
       this.logger.error('cannot read proxies folder, nothing changed', { dir: this.paths.proxiesDir, error: (error as Error).message });
       return { started: [], reconfigured: [], restarted: [], stopped: [], unchanged: [], invalid: [] };
+    }
+    if (!this.kernelPrepared) {
+      // What an earlier run left in the kernel is adopted or removed before any proxy installs.
+      this.kernelPrepared = true;
+      await this.kernel.prepare(kernelConfigsOf(files));
     }
     const report = await this.fleet.reconcile(files, this.global);
     this.logProblems(files, report);

@@ -117,6 +117,12 @@ export class ProxyRuntime implements RelayHost, UdpSessionHost, FirstBytesHost, 
    */
   async start(handles: ReadonlyMap<string, ReceivedHandle>, udpPaused: boolean): Promise<StartedListeners> {
     const started: StartedListeners = { listeners: [], listenErrors: [] };
+    if (this.config.dataPath === 'kernel') {
+      // nftables carries this proxy's packets: the worker is its control plane (health checks,
+      // manual eject/readmit), and the supervisor turns each health change into map elements.
+      this.health.start(this.pool, this.config);
+      return started;
+    }
     for (const spec of this.config.listeners) {
       const status = { ip: spec.ip, port: spec.port, protocol: spec.protocol };
       const handle = handles.get(listenerKey(status));

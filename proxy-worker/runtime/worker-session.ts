@@ -52,7 +52,8 @@ export class WorkerSession {
       const started = await candidate.start(this.handedSockets, udpHandover);
       this.handedSockets.clear();
       this.runtime = candidate;
-      this.reportTimer = setInterval(() => this.reportCounters(), REPORT_INTERVAL_MS);
+      // A kernel-mode proxy's counters are the kernel's: the supervisor reads and reports them.
+      if (config.dataPath === 'userspace') this.reportTimer = setInterval(() => this.reportCounters(), REPORT_INTERVAL_MS);
       return started;
     } finally {
       this.starting = null;
@@ -99,7 +100,7 @@ export class WorkerSession {
     const udpSessions = runtime.stopServing(handover);
     void runtime.drain(timeoutMs).then((closedByTimeout) => {
       if (this.reportTimer !== null) clearInterval(this.reportTimer);
-      this.reportCounters();
+      if (runtime.config.dataPath === 'userspace') this.reportCounters();
       this.send({ type: 'worker.drained', closedByTimeout }, () => this.exit(0));
     });
     return new Promise((resolve) => setImmediate(() => resolve(udpSessions)));

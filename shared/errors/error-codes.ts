@@ -67,6 +67,8 @@ export const ERROR_CODES = {
   ERR_IPTABLES_DISABLED: { status: 409, message: 'RouteX manages no kernel rules: iptables.enabled is false in global.yaml.' },
   ERR_IPTABLES_UNAVAILABLE: { status: 409, message: 'RouteX cannot manage kernel rules here (not root or CAP_NET_ADMIN, or iptables missing); the message says why.' },
   ERR_IPTABLES_COMMAND: { message: 'An iptables, ip6tables, nft or ipset command failed; the message has its output. The proxy runs without kernel rules.' },
+  ERR_KERNEL_PATH_UNAVAILABLE: { message: 'A data_path: kernel proxy cannot start here: nft is missing, RouteX lacks root or CAP_NET_ADMIN, or a sysctl it needs is off; the message says which. Other proxies run.' },
+  ERR_KERNEL_PATH_COMMAND: { message: 'An nft or conntrack command of the kernel path failed; the message has its output.' },
   ERR_IPTABLES_CHAINS_MISSING: { message: 'RouteX\'s input chain or the jump to it from INPUT is missing and iptables.auto_create_chains is false.' },
   // The supervisor ↔ worker channel
   ERR_IPC_NO_WORKER: { message: 'The worker is not running (it exited before answering).' },

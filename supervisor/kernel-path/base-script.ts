@@ -6,7 +6,7 @@
 // Per packet of an established flow this costs one `ct state` test in prerouting and one mark
 // lookup in the hook that counts bytes; the rest runs once per flow:
 //   prerouting/output filter (-150)  new flow → classify: origin maps → goto p<N>_admit (marks the
-//                                     flow, ACLs, bans, suspended/draining)
+//                                     flow, ACLs, bans, suspension)
 //   prerouting/output nat (-100)     mark → jump p<N>_nat (DNAT through the slot map)
 //   postrouting nat (100)            mark → jump p<N>_post (counts, masquerade towards the upstream)
 //   forward/input/output filter (0)  mark → jump p<N>_count (bytes per direction)
@@ -58,7 +58,6 @@ export const SHARED_SETS: readonly string[] = [
   `map ${TABLE_REF} ${BASE.postChains} { type mark : verdict; }`,
   `map ${TABLE_REF} ${BASE.countChains} { type mark : verdict; }`,
   `set ${TABLE_REF} ${BASE.suspended} { type mark; }`,
-  `set ${TABLE_REF} ${BASE.draining} { type mark; }`,
   `set ${TABLE_REF} ${BASE.bans[4]} { type ipv4_addr; flags timeout; counter; }`,
   `set ${TABLE_REF} ${BASE.bans[6]} { type ipv6_addr; flags timeout; counter; }`,
   `set ${TABLE_REF} ${BASE.banNets[4]} { type ipv4_addr; flags interval, timeout; counter; }`,
@@ -75,7 +74,7 @@ export const DISPATCH_MAPS: readonly string[] = [
   BASE.postChains,
   BASE.countChains,
 ];
-export const ADMISSION_SETS: readonly string[] = [BASE.suspended, BASE.draining];
+export const ADMISSION_SETS: readonly string[] = [BASE.suspended];
 
 function chainSpec(chain: HookChain): string {
   return `{ type ${chain.type} hook ${chain.hook} priority ${chain.priority}; policy accept; }`;

@@ -50,9 +50,8 @@ export const BASE = {
   natChains: 'nat_chains',
   postChains: 'post_chains',
   countChains: 'count_chains',
-  /** Proxy marks whose new flows are refused: bandwidth quota used up, or draining. */
+  /** Proxy marks whose new flows are refused (bandwidth quota used up). */
   suspended: 'suspended',
-  draining: 'draining',
   /** Banned single addresses (hash) and networks (intervals), per family. */
   bans: { 4: 'bans4', 6: 'bans6' },
   banNets: { 4: 'ban_nets4', 6: 'ban_nets6' },

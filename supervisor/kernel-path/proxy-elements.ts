@@ -7,7 +7,8 @@ import { aclIntervals, type AclInterval } from './acl-intervals.js';
 import { rangeText } from './address-ranges.js';
 import type { KernelPlan } from './kernel-plan.js';
 import { upstreamKeyOf } from './kernel-plan.js';
-import { BASE, hex32, proxyMark } from './nft-names.js';
+import { BASE, proxyMark } from './nft-names.js';
+import { DISPATCH_MAPS } from './base-script.js';
 import { fillSlots } from './slot-table.js';
 
 /** element key → value (`''` for a set element); one per map or set. */
@@ -24,14 +25,19 @@ function element(map: ElementState, name: string): Elements {
   return elements;
 }
 
-/** The dispatch entries: origin → goto the admit chain; mark → the nat, post and count chains. */
-export function dispatchElements(plan: KernelPlan, into: ElementState = new Map()): ElementState {
+/**
+ * The dispatch entries: origin → goto the admit chain (left out while draining: new flows then meet
+ * no rule and the host refuses them, as a closed listener would); mark → the nat, post and count
+ * chains, which the proxy's live flows keep using.
+ */
+export function dispatchElements(plan: KernelPlan, origins = true, into: ElementState = new Map()): ElementState {
   const o = plan.objects;
-  for (const origin of plan.origins) {
+  for (const origin of origins ? plan.origins : []) {
     if (origin.ip === null) element(into, BASE.wildcards[plan.family]).set(`${origin.protocol} . ${origin.port}`, `goto ${o.admit}`);
     else element(into, BASE.origins[plan.family]).set(`${origin.ip} . ${origin.protocol} . ${origin.port}`, `goto ${o.admit}`);
   }
-  const mark = hex32(proxyMark(plan.id));
+  // Decimal, as `nft -j` lists marks, so what RouteX wrote and what it reads back compare equal.
+  const mark = String(proxyMark(plan.id));
   element(into, BASE.natChains).set(mark, `jump ${o.nat}`);
   element(into, BASE.postChains).set(mark, `jump ${o.post}`);
   element(into, BASE.countChains).set(mark, `jump ${o.count}`);
@@ -60,12 +66,22 @@ export function aclElements(acl: AclConfig, plan: KernelPlan): { elements: Eleme
   return { elements, intervals };
 }
 
-/** Admission: whether the proxy's mark is in the suspended and draining sets. */
-export function admissionElements(plan: KernelPlan, suspended: boolean, draining: boolean, into: ElementState = new Map()): ElementState {
-  const mark = hex32(proxyMark(plan.id));
-  if (suspended) element(into, BASE.suspended).set(mark, '');
-  if (draining) element(into, BASE.draining).set(mark, '');
+/** Admission: whether the proxy's mark is in the suspended set. */
+export function admissionElements(plan: KernelPlan, suspended: boolean, into: ElementState = new Map()): ElementState {
+  if (suspended) element(into, BASE.suspended).set(String(proxyMark(plan.id)), '');
   return into;
+}
+
+/** The shared elements of proxy `id` in `shared`: dispatch entries pointing at its chains, its mark in the admission sets. */
+export function elementsOf(shared: ElementState, id: number): ElementState {
+  const own: ElementState = new Map();
+  const chainPrefix = new RegExp(`^(goto|jump) p${id}_`);
+  const mark = String(proxyMark(id));
+  for (const [name, elements] of shared) {
+    const mine = [...elements].filter(([key, value]) => (DISPATCH_MAPS.includes(name) ? chainPrefix.test(value) : key === mark));
+    if (mine.length > 0) own.set(name, new Map(mine));
+  }
+  return own;
 }
 
 const CHUNK = 500;

@@ -51,8 +51,6 @@ function rules(plan: KernelPlan): [string, string][] {
     // Refused TCP gets a reset at once, as a closed port would give; UDP is dropped.
     [o.admit, `${mark} @${BASE.suspended} meta l4proto tcp counter name ${c.suspended} reject with tcp reset`],
     [o.admit, `${mark} @${BASE.suspended} counter name ${c.suspended} drop`],
-    [o.admit, `${mark} @${BASE.draining} meta l4proto tcp reject with tcp reset`],
-    [o.admit, `${mark} @${BASE.draining} drop`],
     [o.nat, `meta l4proto { tcp, udp } dnat ${a} addr . port to ${slotSelector(plan)} map @${o.slots}`],
     // Reached only when the slot map has no entry (no healthy upstream): counted, then the flow
     // goes on undiverted to this host, which refuses it (TCP reset, ICMP port unreachable).

@@ -3,7 +3,7 @@ import type { ProxyConfig } from '../../shared/config/resolved-types.js';
 import type { ConfigIssue } from '../../shared/config/errors.js';
 import type { CommandMessage, FactMessage, HandedOverSession, ListenerFailure, ListenerStatus, MessageHandlers } from '../../shared/ipc/protocol.js';
 import type { ErrorCode } from '../../shared/errors/error-codes.js';
-import type { RoutexError } from '../../shared/errors/routex-error.js';
+import { errorPayload, type RoutexError } from '../../shared/errors/routex-error.js';
 import { BindRetry } from '../listeners/bind-retry.js';
 import type { Logger } from '../logging/logger.js';
 import { ProxyStats } from '../stats/proxy-stats.js';
@@ -17,6 +17,7 @@ import { sameListeners, sameConfig, drainTimeoutOf } from './config-diff.js';
 import { formatIpPort } from '../../shared/ip-port.js';
 import { SupervisorEvents } from '../events/supervisor-events.js';
 import { NO_L7_LINK, type L7Link } from '../bans/l7-link.js';
+import { NO_KERNEL_LINK, type KernelLink } from '../kernel-path/kernel-link.js';
 
 export type { ApplyOutcome, ProxyState } from './proxy-state.js';
 
@@ -82,6 +83,10 @@ export class ProxyController {
   private settleWaiters: (() => void)[] = [];
 
   private namedLogger: { name: string; logger: Logger } | null = null;
+  /** Kernel forwarding of earlier configs still draining (after a stop, a rename or a switch to userspace). */
+  private readonly kernelRetirements = new Set<Promise<unknown>>();
+  /** Whether this proxy's kernel rules are in (data_path: kernel): they forward even while its worker restarts. */
+  kernelInstalled = false;
 
   constructor(
     readonly file: string,
@@ -89,6 +94,7 @@ export class ProxyController {
     private readonly forkWorker: WorkerFactory = (name) => new WorkerProcess(name),
     private readonly events: SupervisorEvents = new SupervisorEvents(),
     readonly l7: L7Link = NO_L7_LINK,
+    private readonly kernel: KernelLink = NO_KERNEL_LINK,
   ) {}
 
   get state(): ProxyState {
@@ -135,17 +141,67 @@ export class ProxyController {
     if (worker === null || previous === null) {
       this.config = config;
       this.cancelRestart();
-      this.spawn();
-      this.sockets.release(config.listeners);
+      await this.startAttempt();
+      this.sockets.release(socketListeners(config));
       return 'started';
     }
     if (sameConfig(previous, config)) return 'unchanged';
-    if (this.state === 'running' && sameListeners(previous, config) && (await this.reconfigure(worker, config))) {
+    if (config.dataPath === 'kernel' && !(await this.installKernel(config))) return 'unchanged';
+    // Kernel-mode workers hold no sockets: any change of theirs applies in place.
+    const sameDataPath = previous.dataPath === config.dataPath;
+    const inPlace = sameDataPath && (config.dataPath === 'kernel' || sameListeners(previous, config));
+    if (this.state === 'running' && inPlace && (await this.reconfigure(worker, config))) {
       this.config = config;
+      this.retireKernelOf(previous, config);
       return 'reconfigured';
     }
     await this.replace(worker, config, drainTimeoutOf(previous));
+    this.retireKernelOf(previous, config);
     return 'restarted';
+  }
+
+  /** The kernel rules of `previous` go (draining their flows) when `next` no longer uses them under that name. */
+  private retireKernelOf(previous: ProxyConfig, next: ProxyConfig): void {
+    if (previous.dataPath !== 'kernel' || (next.dataPath === 'kernel' && next.name === previous.name)) return;
+    this.retireKernel(previous.name, drainTimeoutOf(previous));
+  }
+
+  private retireKernel(name: string, timeoutMs: number): void {
+    if (name === this.config?.name) this.kernelInstalled = false;
+    const retired = this.kernel.retire(name, timeoutMs).then(
+      (cut) => cut > 0 && this.logger.warn('drain timeout reached, kernel-forwarded flows closed', { flows: cut }),
+      (error: Error) => this.logger.error('kernel forwarding rules not removed', { error: error.message }),
+    );
+    this.kernelRetirements.add(retired);
+    void retired.finally(() => this.kernelRetirements.delete(retired));
+  }
+
+  /** Puts `config`'s kernel rules in; false (with the reason recorded) when the kernel refuses. */
+  private async installKernel(config: ProxyConfig): Promise<boolean> {
+    try {
+      await this.kernel.install(config, this.suspendedReason !== null);
+      this.kernelInstalled = true;
+      return true;
+    } catch (error) {
+      const payload = errorPayload(error, 'ERR_KERNEL_PATH_UNAVAILABLE');
+      this.recordError(payload.code, payload.message);
+      this.logger.error('kernel forwarding rules not applied', { error: payload.message, code: payload.code });
+      return false;
+    }
+  }
+
+  /** A start: a kernel-mode proxy's rules first (a refusal fails the start, retried with backoff), then the worker. */
+  private async startAttempt(): Promise<void> {
+    const config = this.config;
+    if (config === null) return;
+    if (config.dataPath === 'kernel' && !(await this.installKernel(config))) {
+      if (this.stopping || this.config !== config) return;
+      this.fail(this.lastError?.code ?? 'ERR_KERNEL_PATH_UNAVAILABLE', this.lastError?.message ?? 'kernel forwarding unavailable');
+      this.scheduleRestart();
+      return;
+    }
+    if (this.stopping || this.config !== config || this.worker !== null) return;
+    this.spawn();
   }
 
   /** Restarts the worker with its current config: the new one serves before the old one drains. */
@@ -153,7 +209,7 @@ export class ProxyController {
     if (this.config === null) return;
     this.stopping = false;
     this.cancelRestart();
-    if (this.worker === null) this.spawn();
+    if (this.worker === null) await this.startAttempt();
     else await this.replace(this.worker, this.config, drainTimeoutOf(this.config));
   }
 
@@ -171,7 +227,7 @@ export class ProxyController {
     const handedOver = this.retire(predecessor, drainTimeoutMs, true);
     const sessions = await Promise.race([handedOver, delay(HANDOVER_TIMEOUT_MS, [] as HandedOverSession[])]);
     successor?.command({ type: 'udp.sessions-handed-over', sessions });
-    this.sockets.release(config.listeners);
+    this.sockets.release(socketListeners(config));
   }
 
   /**
@@ -183,6 +239,8 @@ export class ProxyController {
     this.stopping = true;
     this.cancelRestart();
     const worker = this.worker;
+    const config = this.config;
+    if (config?.dataPath === 'kernel' && this.kernelInstalled) this.retireKernel(config.name, mode === 'drain' ? drainTimeoutOf(config) : 0);
     if (worker === null) {
       this.sockets.closeAll();
       this.state = finalState;
@@ -205,6 +263,9 @@ export class ProxyController {
   setSuspended(reason: string | null): void {
     if (reason === this.suspendedReason) return;
     this.suspendedReason = reason;
+    if (this.config?.dataPath === 'kernel' && this.kernelInstalled) {
+      this.kernel.setSuspended(this.config.name, reason !== null).catch((error: Error) => this.logger.error('kernel suspension not applied', { error: error.message }));
+    }
     this.events.publish({ type: 'proxy.suspended', proxy: this.displayName, suspended: reason !== null, reason });
     this.worker?.command(reason === null ? { type: 'proxy.resume' } : { type: 'proxy.suspend', reason });
   }
@@ -218,6 +279,7 @@ export class ProxyController {
   /** A worker's probe verdict or manual eject/readmit changed an upstream's health. */
   upstreamHealthChanged(ip: string, port: number, healthy: boolean): void {
     this.stats.healthChanged(ip, port, healthy);
+    if (this.config?.dataPath === 'kernel') this.kernel.healthChanged(this.config.name, ip, port, healthy);
     this.events.publish({ type: 'upstream.health', proxy: this.displayName, upstream: formatIpPort(ip, port), healthy });
   }
 
@@ -260,7 +322,7 @@ export class ProxyController {
   /** Resolves once no worker process of this proxy is left (current or retiring). */
   async allExited(): Promise<void> {
     const workers = [...this.retiring, ...(this.worker ? [this.worker] : [])];
-    await Promise.all(workers.map((w) => (w.exited ? undefined : new Promise<void>((resolve) => w.once('exit', () => resolve())))));
+    await Promise.all([...workers.map((w) => (w.exited ? undefined : new Promise<void>((resolve) => w.once('exit', () => resolve())))), ...this.kernelRetirements]);
   }
 
   /**
@@ -270,17 +332,18 @@ export class ProxyController {
    */
   private spawn(udpHandover = false): Worker | null {
     const config = this.config!;
-    const failures = this.bindListeners(config);
+    const failures = config.dataPath === 'kernel' ? [] : this.bindListeners(config);
     const sockets = this.sockets.socketsFor(config.listeners);
     for (const failure of failures) this.logger.error('listener bind failed', { listener: failure.listener.port, protocol: failure.listener.protocol, ip: failure.listener.ip, error: failure.error.message });
     if (failures.length > 0) this.recordError(failures[0]!.error.code, failures.map((f) => f.error.message).join('; '));
-    if (sockets.length === 0 && config.listeners.length > 0) {
+    if (sockets.length === 0 && socketListeners(config).length > 0) {
       this.fail(failures[0]?.error.code ?? 'ERR_LISTEN_FAILED', failures[0]?.error.message ?? 'no listener could be bound');
       this.scheduleRestart();
       return null;
     }
     const worker = this.forkWorker(config.name);
     this.worker = worker;
+    if (config.dataPath === 'kernel') this.kernel.resetHealth(config.name);
     this.state = 'starting';
     this.nextRestartAt = null;
     worker.on('fact', (message) => (FACT_HANDLERS[message.type] as (m: FactMessage, c: { controller: ProxyController; worker: Worker }) => void)(message, { controller: this, worker }));
@@ -378,7 +441,7 @@ export class ProxyController {
     this.restartTimer = setTimeout(() => {
       this.restartTimer = null;
       this.nextRestartAt = null;
-      if (!this.stopping && this.config !== null) this.spawn();
+      if (!this.stopping && this.config !== null) void this.startAttempt();
     }, delayMs);
     return delayMs;
   }
@@ -399,6 +462,11 @@ export class ProxyController {
     this.restartTimer = null;
     this.nextRestartAt = null;
   }
+}
+
+/** The listeners whose sockets the supervisor binds: none for a kernel-mode proxy, nftables catches its packets. */
+function socketListeners(config: ProxyConfig): ProxyConfig['listeners'] {
+  return config.dataPath === 'kernel' ? [] : config.listeners;
 }
 
 function delay<T>(ms: number, value: T): Promise<T> {

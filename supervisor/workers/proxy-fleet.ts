@@ -9,6 +9,7 @@ import { changedSections } from './config-changes.js';
 import { SupervisorEvents } from '../events/supervisor-events.js';
 import type { CommandMessage } from '../../shared/ipc/protocol.js';
 import { NO_L7_LINK, type L7Link } from '../bans/l7-link.js';
+import { NO_KERNEL_LINK, type KernelLink } from '../kernel-path/kernel-link.js';
 
 export interface ReconcileReport {
   started: string[];
@@ -35,6 +36,7 @@ export class ProxyFleet {
     private readonly forkWorker?: WorkerFactory,
     readonly events: SupervisorEvents = new SupervisorEvents(),
     private readonly l7: L7Link = NO_L7_LINK,
+    private readonly kernel: KernelLink = NO_KERNEL_LINK,
   ) {}
 
   list(): ProxyController[] {
@@ -122,7 +124,7 @@ export class ProxyFleet {
   private controllerFor(file: string): ProxyController {
     let controller = this.controllers.get(file);
     if (controller === undefined) {
-      controller = new ProxyController(file, this.logger, this.forkWorker, this.events, this.l7);
+      controller = new ProxyController(file, this.logger, this.forkWorker, this.events, this.l7, this.kernel);
       this.controllers.set(file, controller);
     }
     return controller;
