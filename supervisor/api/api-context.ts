@@ -10,6 +10,7 @@ import type { FirewallManager } from '../firewall/firewall-manager.js';
 import type { ProxyRuleInput } from '../firewall/rule-builder.js';
 import type { ClusterStatus } from '../cluster/cluster-node.js';
 import type { ConfigChecker } from '../config/config-checker.js';
+import type { ConnectionInfo } from '../../shared/ipc/protocol.js';
 
 /** What route modules may use. Each concern's routes live in their own file under routes/. */
 export interface ApiContext {
@@ -44,4 +45,12 @@ export interface ApiContext {
   cluster(): ClusterStatus | { enabled: false };
   /** Checks request bodies that hold a config off the event loop. */
   readonly configChecker: ConfigChecker;
+  /** data_path: kernel proxies' flows, from conntrack. */
+  readonly kernel: KernelConnections;
+}
+
+export interface KernelConnections {
+  connections(name: string): Promise<ConnectionInfo[]>;
+  /** Deletes one flow by its id; false when there is none. */
+  kill(name: string, id: number): Promise<boolean>;
 }

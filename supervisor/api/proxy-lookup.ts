@@ -19,6 +19,14 @@ export function runningWorker(ctx: ApiContext, name: string): ProxyWorker {
   return worker;
 }
 
+/** A data_path: kernel proxy whose rules are in (its flows are the kernel's), or null for a userspace one; 409 when not running. */
+export function forwardingKernelProxy(ctx: ApiContext, name: string): ProxyController | null {
+  const controller = findProxy(ctx, name);
+  if (controller.config?.dataPath !== 'kernel') return null;
+  if (!controller.kernelInstalled) throw new ApiError('ERR_PROXY_NOT_RUNNING', `proxy "${name}" is ${controller.state}, not running`);
+  return controller;
+}
+
 /**
  * Asks a proxy's worker; an IPC failure (worker died mid-request, timeout) becomes a 503 the
  * client can retry, with the IPC error's code in `details.cause`.

@@ -94,6 +94,14 @@ export class KernelLab {
     return result.exitCode === 0 ? (JSON.parse(result.stdout) as { nftables: any[] }) : null;
   }
 
+  /** The number RouteX gave proxy `name` in its table (its objects are `p<N>_...`), from the admit chain's comment. */
+  async proxyId(name: string): Promise<number> {
+    const text = await this.nft(['list', 'table', 'inet', 'routex']);
+    const match = new RegExp(`chain p(\\d+)_admit \\{\\s*comment "proxy=${name} `).exec(text);
+    if (match === null) throw new Error(`no admit chain of proxy ${name} in:\n${text}`);
+    return Number(match[1]);
+  }
+
   /** The elements of one set or map of RouteX's table, with their counters. */
   async elements(kind: 'set' | 'map', name: string): Promise<{ key: unknown; packets: number }[]> {
     const listed = JSON.parse(await this.nft(['-j', 'list', kind, 'inet', 'routex', name])) as { nftables: any[] };

@@ -22,12 +22,13 @@ describe('kernel forwarding: traffic through nftables', { skip: skipOutsideCi(UN
     for (const ip of lab.backendIps) await lab.startBackend(ip, [35565, 35570, 35571, 35572]);
     const host = lab.proxyIp;
     const dests = `${a}, ${b}`;
+    const quickDrain = 'connection_draining:\n  timeout: 1s\n';
     supervisor = await lab.startSupervisor(
       {
-        'fan.yaml': kernelProxyYaml('fan', { 'origin-ip': host, 'origin-port': 25565, 'dest-ip': dests, 'dest-port': 35565, protocol: 'tcp-udp' }),
+        'fan.yaml': kernelProxyYaml('fan', { 'origin-ip': host, 'origin-port': 25565, 'dest-ip': dests, 'dest-port': 35565, protocol: 'tcp-udp' }, quickDrain),
         'weighted.yaml': kernelProxyYaml('weighted', { 'origin-ip': host, 'origin-port': 25566, 'dest-ip': dests, 'dest-port': 35565, protocol: 'tcp' }, `load_balancing:\n  algorithm: weighted\n  upstream_weights:\n    "${a}": 3\n`),
         'hash.yaml': kernelProxyYaml('hash', { 'origin-ip': '0.0.0.0', 'origin-port': 25567, 'dest-ip': dests, 'dest-port': 35565, protocol: 'tcp' }, 'load_balancing:\n  algorithm: ip-hash\n'),
-        'o2o.yaml': kernelProxyYaml('o2o', { 'origin-ip': host, 'origin-port': '25570:25572', 'dest-ip': dests, 'dest-port': '35570:35572', 'one-to-one': true, protocol: 'tcp-udp' }),
+        'o2o.yaml': kernelProxyYaml('o2o', { 'origin-ip': host, 'origin-port': '25570:25572', 'dest-ip': dests, 'dest-port': '35570:35572', 'one-to-one': true, protocol: 'tcp-udp' }, quickDrain),
       },
       ['fan', 'weighted', 'hash', 'o2o'],
     );

@@ -2,7 +2,7 @@ import { Type } from '@sinclair/typebox';
 import type { ConnectionInfo } from '../../../shared/ipc/protocol.js';
 import type { ApiContext } from '../api-context.js';
 import { ApiError } from '../api-error.js';
-import { askWorker, runningWorker } from '../proxy-lookup.js';
+import { askWorker, forwardingKernelProxy, runningWorker } from '../proxy-lookup.js';
 import { param, type RouteRegistry } from '../route-registry.js';
 import { ErrorBody, ProxyName } from '../schemas/common-schemas.js';
 import { ConnectionView } from '../schemas/proxy-schemas.js';
@@ -24,7 +24,11 @@ function connectionView(c: ConnectionInfo) {
 
 const NOT_RUNNING = { description: 'The proxy exists but is not running.', schema: ErrorBody };
 
-/** Live connections of a proxy, answered by its worker; a kill really closes the connection. */
+/**
+ * Live connections of a proxy, answered by its worker; a kill really closes the connection. A
+ * kernel-mode proxy's connections are conntrack's flows (ids are conntrack's; a kill deletes the
+ * flow, so its next packet meets no NAT binding and is refused).
+ */
 export function connectionRoutes(routes: RouteRegistry, ctx: ApiContext): void {
   routes.add({
     method: 'get',
@@ -39,8 +43,8 @@ export function connectionRoutes(routes: RouteRegistry, ctx: ApiContext): void {
       409: NOT_RUNNING,
     },
     handler: async (req, res) => {
-      const worker = runningWorker(ctx, param(req, 'name'));
-      const list = await askWorker(worker, 'connections.list', {});
+      const name = param(req, 'name');
+      const list = forwardingKernelProxy(ctx, name) === null ? await askWorker(runningWorker(ctx, name), 'connections.list', {}) : await ctx.kernel.connections(name);
       res.json(list.map(connectionView));
     },
   });
@@ -65,8 +69,8 @@ export function connectionRoutes(routes: RouteRegistry, ctx: ApiContext): void {
       const text = param(req, 'id');
       const id = Number(text);
       if (!/^\d+$/.test(text) || !Number.isSafeInteger(id)) throw new ApiError('ERR_INVALID_ID', `"${text}" is not a connection id`);
-      const worker = runningWorker(ctx, param(req, 'name'));
-      const { killed } = await askWorker(worker, 'connection.kill', { connectionId: id });
+      const name = param(req, 'name');
+      const killed = forwardingKernelProxy(ctx, name) === null ? (await askWorker(runningWorker(ctx, name), 'connection.kill', { connectionId: id })).killed : await ctx.kernel.kill(name, id);
       if (!killed) throw new ApiError('ERR_CONNECTION_NOT_FOUND', `no open connection ${id}`);
       ctx.logger.info('connection killed through the api', { proxy: param(req, 'name'), id, by: res.locals.apiKeyLabel });
       res.json({ status: 'killed', id });

@@ -1,7 +1,9 @@
 import { Type } from '@sinclair/typebox';
 import type { UpstreamInfo } from '../../../shared/ipc/protocol.js';
 import type { ApiContext } from '../api-context.js';
-import { askWorker, runningWorker } from '../proxy-lookup.js';
+import { askWorker, findProxy, runningWorker } from '../proxy-lookup.js';
+import { formatIpPort } from '../../../shared/ip-port.js';
+import type { ProxyController } from '../../workers/proxy-controller.js';
 import { parseUpstreamSelector } from '../upstream-selector.js';
 import { param, type RouteRegistry } from '../route-registry.js';
 import { ErrorBody, ProxyName } from '../schemas/common-schemas.js';
@@ -26,6 +28,18 @@ export function upstreamView(u: UpstreamInfo) {
   };
 }
 
+/**
+ * A kernel-mode proxy's worker sees no connection: the counts come from the kernel (conntrack's
+ * open flows per upstream; flows sent to it since the supervisor started).
+ */
+function withKernelFlows(controller: ProxyController, list: UpstreamInfo[]): UpstreamInfo[] {
+  if (controller.config?.dataPath !== 'kernel') return list;
+  return list.map((u) => {
+    const totals = controller.stats.upstreams.get(formatIpPort(u.ip, u.port));
+    return totals === undefined ? u : { ...u, activeConnections: totals.active, totalConnections: totals.opened };
+  });
+}
+
 const NAME = { description: 'Proxy name.', schema: ProxyName };
 const NOT_FOUND = { description: 'No such proxy.', schema: ErrorBody };
 const NOT_RUNNING = { description: 'The proxy exists but is not running.', schema: ErrorBody };
@@ -42,7 +56,8 @@ export function upstreamRoutes(routes: RouteRegistry, ctx: ApiContext): void {
     responses: { 200: { description: 'In config order.', schema: Type.Array(UpstreamView) }, 404: NOT_FOUND, 409: NOT_RUNNING },
     handler: async (req, res) => {
       const worker = runningWorker(ctx, param(req, 'name'));
-      res.json((await askWorker(worker, 'upstreams.list', {})).map(upstreamView));
+      const list = await askWorker(worker, 'upstreams.list', {});
+      res.json(withKernelFlows(findProxy(ctx, param(req, 'name')), list).map(upstreamView));
     },
   });
 

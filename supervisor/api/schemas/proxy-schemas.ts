@@ -9,8 +9,8 @@ const Listener = Type.Object(
     ip: Type.String(),
     port: Type.Integer(),
     protocol: Type.Union([Type.Literal('tcp'), Type.Literal('udp')]),
-    state: Type.Union(['serving', 'queueing', 'failed', 'closed'].map((s) => Type.Literal(s)), {
-      description: 'serving (a worker accepts), queueing (the supervisor holds the socket while no worker serves it — a restart or a crash backoff: TCP connections wait in the backlog, datagrams in the receive buffer), failed (could not be bound or listened on; see error), closed (the proxy is stopped).',
+    state: Type.Union(['serving', 'queueing', 'forwarding', 'failed', 'closed'].map((s) => Type.Literal(s)), {
+      description: 'serving (a worker accepts), queueing (the supervisor holds the socket while no worker serves it — a restart or a crash backoff: TCP connections wait in the backlog, datagrams in the receive buffer), forwarding (data_path: kernel: nftables forwards the packets; no socket is bound), failed (could not be bound or listened on; see error), closed (the proxy is stopped).',
     }),
     error: Type.Union([Type.Object({ code: Type.String(), message: Type.String() }, { additionalProperties: false }), Type.Null()]),
   },
@@ -33,6 +33,7 @@ export const ProxySummary = Type.Object(
     pid: Type.Union([Type.Integer(), Type.Null()]),
     config_path: Type.String({ description: 'Absolute path of the YAML file.' }),
     protocol: Type.Union([Type.String(), Type.Null()]),
+    data_path: Type.Union([Type.Literal('userspace'), Type.Literal('kernel'), Type.Null()], { description: '`data_path` of the config the proxy runs: who carries its packets (the worker, or nftables).' }),
     origin_ports: Type.Array(Type.Integer()),
     listeners: Type.Array(Listener, { description: 'Every listener of the config, with what a client meets there now.' }),
     restarts: Type.Integer({ description: 'Worker restarts since the supervisor started.' }),

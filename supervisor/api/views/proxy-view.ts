@@ -15,6 +15,7 @@ export function proxyView(controller: ProxyController) {
     pid: controller.runningWorker?.pid ?? null,
     config_path: controller.file,
     protocol: config?.protocol ?? null,
+    data_path: config?.dataPath ?? null,
     origin_ports: config?.originPorts ?? [],
     listeners: listenerViews(controller),
     restarts: controller.restarts,

@@ -18,7 +18,7 @@ function everything(plan: ReturnType<typeof planOf>): ElementState {
   const state = dispatchElements(plan);
   state.set(plan.objects.slots, slotElements(plan, new Map()));
   state.set(plan.objects.aclProxy, aclElements(validProxyAcl(plan), plan).elements);
-  admissionElements(plan, true, false, state);
+  admissionElements(plan, true, state);
   return state;
 }
 
@@ -76,6 +76,6 @@ describe('kernel nft scripts', () => {
     const listed = JSON.parse(result.stdout) as { nftables: { rule?: { chain: string } }[] };
     const rulesIn = (chain: string) => listed.nftables.filter((item) => item.rule?.chain === chain).length;
     assert.equal(rulesIn('prerouting_filter'), 2, 'the base rules were written twice but exist once');
-    assert.equal(rulesIn('p3_admit'), 9);
+    assert.equal(rulesIn('p3_admit'), 7);
   });
 });
