@@ -2,6 +2,8 @@ import { formatIssue, type ConfigIssue } from '../shared/config/errors.js';
 import { loadGlobalConfigFile } from '../shared/config/load-global.js';
 import { checkProxySet } from '../shared/config/check-proxy-set.js';
 import { readProxyDirectory } from './config/proxy-directory.js';
+import { kernelPathProblem } from './kernel-path/kernel-check.js';
+import { runCommand } from './firewall/command-runner.js';
 
 export interface CheckResult {
   errors: ConfigIssue[];
@@ -27,6 +29,10 @@ export async function checkConfiguration(globalFile: string, proxiesDir: string)
   const warnings = [...global.warnings, ...files.flatMap((f) => f.warnings)];
   const valid = files.filter((f) => f.config !== undefined && f.issues.length === 0);
   errors.push(...checkProxySet(valid.map((f) => ({ file: f.file, config: f.config!.enabled ? f.config! : { ...f.config!, listeners: [] } }))));
+  // A data_path: kernel proxy needs nft, conntrack and the right to change the ruleset here.
+  const kernel = valid.filter((f) => f.config!.enabled && f.config!.dataPath === 'kernel');
+  const problem = kernel.length === 0 ? null : await kernelPathProblem(runCommand);
+  for (const f of problem === null ? [] : kernel) errors.push({ file: f.file, path: 'data_path', message: `kernel forwarding cannot run here: ${problem}` });
   return { errors, warnings, proxies: files.length, enabled: valid.filter((f) => f.config!.enabled).length };
 }
 

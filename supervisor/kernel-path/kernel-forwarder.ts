@@ -11,7 +11,8 @@ import type { BanChange } from '../bans/ban-list.js';
 import { runCommand, type RunCommand } from '../firewall/command-runner.js';
 import type { Logger } from '../logging/logger.js';
 import { baseScript } from './base-script.js';
-import { ConntrackClient, probeConntrack } from './conntrack-client.js';
+import { ConntrackClient } from './conntrack-client.js';
+import { kernelPathProblem } from './kernel-check.js';
 import { isLive, type ConntrackEntry } from './conntrack-entries.js';
 import { HostSettings } from './host-requirements.js';
 import { allBansScript, banChangeScript } from './kernel-bans.js';
@@ -279,8 +280,7 @@ export class KernelForwarder implements KernelLink {
 
   private async ensureReady(configs: readonly ProxyConfig[]): Promise<void> {
     if (this.ready) return;
-    const run = this.options.run ?? runCommand;
-    const problem = (await probeNft(run)) ?? (await probeConntrack(run));
+    const problem = await kernelPathProblem(this.options.run ?? runCommand);
     if (problem !== null) throw new RoutexError('ERR_KERNEL_PATH_UNAVAILABLE', problem);
     const reconciled = await reconcileTable(this.table, configs);
     await this.table.apply([...reconciled.lines, ...baseScript(), ...allBansScript(this.options.bans.list(), this.now())]);

@@ -115,7 +115,7 @@ export class KernelLab {
   /** The real supervisor in the proxy box, its API on the link to the test process. */
   startSupervisor(proxies: Record<string, string>, waitForRunning: string[] = []): Promise<SupervisorProcess> {
     const apiHost = this.lab.ip('prx', 'host');
-    return SupervisorProcess.start({ command: this.lab.command('prx'), apiHost, proxies, waitForRunning, globalYaml: globalYaml(apiHost) });
+    return SupervisorProcess.start({ command: this.lab.command('prx'), apiHost, proxies, waitForRunning, globalYaml: kernelGlobalYaml(apiHost) });
   }
 
   destroy(): Promise<void> {
@@ -124,7 +124,7 @@ export class KernelLab {
   }
 }
 
-function globalYaml(apiHost: string): string {
+export function kernelGlobalYaml(apiHost: string): string {
   return `api:
   enabled: true
   bind: "${apiHost}:{{API_PORT}}"
