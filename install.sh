@@ -188,7 +188,8 @@ detect_os() {
 packages_for() {
   case "$1:$FAMILY" in
     node:*) echo "nodejs npm" ;;
-    firewall:*) echo "iptables nftables ipset" ;;
+    firewall:debian) echo "iptables nftables ipset conntrack" ;;
+    firewall:*) echo "iptables nftables ipset conntrack-tools" ;;
     build:debian) echo "python3 make g++" ;;
     build:rhel) echo "python3 make gcc-c++" ;;
     build:arch) echo "python make gcc" ;;
@@ -274,8 +275,8 @@ ensure_system_packages() {
     say "  skip: system packages (staging root)"
     return
   fi
-  if command -v iptables >/dev/null 2>&1 && command -v nft >/dev/null 2>&1 && command -v ipset >/dev/null 2>&1; then
-    unchanged "iptables, nft, ipset ($(command -v iptables))"
+  if command -v iptables >/dev/null 2>&1 && command -v nft >/dev/null 2>&1 && command -v ipset >/dev/null 2>&1 && command -v conntrack >/dev/null 2>&1; then
+    unchanged "iptables, nft, ipset, conntrack ($(command -v iptables))"
   else
     # shellcheck disable=SC2046
     pkg_install $(packages_for firewall)

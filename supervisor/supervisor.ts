@@ -301,6 +301,7 @@ export class Supervisor {
       reloadGlobal: () => this.reload('api', true),
       firewall: this.firewall,
       firewallProxies: () => this.firewallProxies(),
+      kernel: this.kernel,
       knownProxyNames: () => this.knownProxyNames(),
       cluster: () => this.clusterStatus(),
       configChecker: this.bodyChecker,

@@ -23,7 +23,7 @@ export function runningWorker(ctx: ApiContext, name: string): ProxyWorker {
 export function forwardingKernelProxy(ctx: ApiContext, name: string): ProxyController | null {
   const controller = findProxy(ctx, name);
   if (controller.config?.dataPath !== 'kernel') return null;
-  if (!controller.kernelInstalled) throw new ApiError('ERR_PROXY_NOT_RUNNING', `proxy "${name}" is ${controller.state}, not running`);
+  if (!controller.kernel.installed) throw new ApiError('ERR_PROXY_NOT_RUNNING', `proxy "${name}" is ${controller.state}, not running`);
   return controller;
 }
 

@@ -47,7 +47,9 @@ export async function switchOn(access: SysctlAccess, setting: HostSetting): Prom
   try {
     await access.write(setting.sysctl, '1');
   } catch (error) {
-    throw new Error(`cannot set ${setting.sysctl}=1 (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}), needed for ${setting.why}`);
+    const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    const readOnly = code === 'EROFS' ? ' (/proc/sys is read-only here, as the shipped systemd unit keeps it)' : '';
+    throw new Error(`cannot set ${setting.sysctl}=1${readOnly}: ${code}; it is needed for ${setting.why}: set it in /etc/sysctl.d/ and run sysctl --system`);
   }
   return true;
 }

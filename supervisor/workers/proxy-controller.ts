@@ -3,7 +3,7 @@ import type { ProxyConfig } from '../../shared/config/resolved-types.js';
 import type { ConfigIssue } from '../../shared/config/errors.js';
 import type { CommandMessage, FactMessage, HandedOverSession, ListenerFailure, ListenerStatus, MessageHandlers } from '../../shared/ipc/protocol.js';
 import type { ErrorCode } from '../../shared/errors/error-codes.js';
-import { errorPayload, type RoutexError } from '../../shared/errors/routex-error.js';
+import type { RoutexError } from '../../shared/errors/routex-error.js';
 import { BindRetry } from '../listeners/bind-retry.js';
 import type { Logger } from '../logging/logger.js';
 import { ProxyStats } from '../stats/proxy-stats.js';
@@ -18,6 +18,7 @@ import { formatIpPort } from '../../shared/ip-port.js';
 import { SupervisorEvents } from '../events/supervisor-events.js';
 import { NO_L7_LINK, type L7Link } from '../bans/l7-link.js';
 import { NO_KERNEL_LINK, type KernelLink } from '../kernel-path/kernel-link.js';
+import { KernelRules } from './kernel-rules.js';
 
 export type { ApplyOutcome, ProxyState } from './proxy-state.js';
 
@@ -83,10 +84,8 @@ export class ProxyController {
   private settleWaiters: (() => void)[] = [];
 
   private namedLogger: { name: string; logger: Logger } | null = null;
-  /** Kernel forwarding of earlier configs still draining (after a stop, a rename or a switch to userspace). */
-  private readonly kernelRetirements = new Set<Promise<unknown>>();
-  /** Whether this proxy's kernel rules are in (data_path: kernel): they forward even while its worker restarts. */
-  kernelInstalled = false;
+  /** data_path: kernel: the proxy's nftables rules. */
+  readonly kernel: KernelRules;
 
   constructor(
     readonly file: string,
@@ -94,8 +93,10 @@ export class ProxyController {
     private readonly forkWorker: WorkerFactory = (name) => new WorkerProcess(name),
     private readonly events: SupervisorEvents = new SupervisorEvents(),
     readonly l7: L7Link = NO_L7_LINK,
-    private readonly kernel: KernelLink = NO_KERNEL_LINK,
-  ) {}
+    kernelLink: KernelLink = NO_KERNEL_LINK,
+  ) {
+    this.kernel = new KernelRules(kernelLink, () => this.logger);
+  }
 
   get state(): ProxyState {
     return this.currentState;
@@ -152,42 +153,19 @@ export class ProxyController {
     const inPlace = sameDataPath && (config.dataPath === 'kernel' || sameListeners(previous, config));
     if (this.state === 'running' && inPlace && (await this.reconfigure(worker, config))) {
       this.config = config;
-      this.retireKernelOf(previous, config);
+      this.kernel.replaced(previous, config);
       return 'reconfigured';
     }
     await this.replace(worker, config, drainTimeoutOf(previous));
-    this.retireKernelOf(previous, config);
+    this.kernel.replaced(previous, config);
     return 'restarted';
-  }
-
-  /** The kernel rules of `previous` go (draining their flows) when `next` no longer uses them under that name. */
-  private retireKernelOf(previous: ProxyConfig, next: ProxyConfig): void {
-    if (previous.dataPath !== 'kernel' || (next.dataPath === 'kernel' && next.name === previous.name)) return;
-    this.retireKernel(previous.name, drainTimeoutOf(previous));
-  }
-
-  private retireKernel(name: string, timeoutMs: number): void {
-    if (name === this.config?.name) this.kernelInstalled = false;
-    const retired = this.kernel.retire(name, timeoutMs).then(
-      (cut) => cut > 0 && this.logger.warn('drain timeout reached, kernel-forwarded flows closed', { flows: cut }),
-      (error: Error) => this.logger.error('kernel forwarding rules not removed', { error: error.message }),
-    );
-    this.kernelRetirements.add(retired);
-    void retired.finally(() => this.kernelRetirements.delete(retired));
   }
 
   /** Puts `config`'s kernel rules in; false (with the reason recorded) when the kernel refuses. */
   private async installKernel(config: ProxyConfig): Promise<boolean> {
-    try {
-      await this.kernel.install(config, this.suspendedReason !== null);
-      this.kernelInstalled = true;
-      return true;
-    } catch (error) {
-      const payload = errorPayload(error, 'ERR_KERNEL_PATH_UNAVAILABLE');
-      this.recordError(payload.code, payload.message);
-      this.logger.error('kernel forwarding rules not applied', { error: payload.message, code: payload.code });
-      return false;
-    }
+    const refused = await this.kernel.install(config, this.suspendedReason !== null);
+    if (refused !== null) this.recordError(refused.code, refused.message);
+    return refused === null;
   }
 
   /** A start: a kernel-mode proxy's rules first (a refusal fails the start, retried with backoff), then the worker. */
@@ -240,7 +218,7 @@ export class ProxyController {
     this.cancelRestart();
     const worker = this.worker;
     const config = this.config;
-    if (config?.dataPath === 'kernel' && this.kernelInstalled) this.retireKernel(config.name, mode === 'drain' ? drainTimeoutOf(config) : 0);
+    this.kernel.stop(config, mode === 'drain' && config !== null ? drainTimeoutOf(config) : 0);
     if (worker === null) {
       this.sockets.closeAll();
       this.state = finalState;
@@ -263,9 +241,7 @@ export class ProxyController {
   setSuspended(reason: string | null): void {
     if (reason === this.suspendedReason) return;
     this.suspendedReason = reason;
-    if (this.config?.dataPath === 'kernel' && this.kernelInstalled) {
-      this.kernel.setSuspended(this.config.name, reason !== null).catch((error: Error) => this.logger.error('kernel suspension not applied', { error: error.message }));
-    }
+    this.kernel.setSuspended(this.config, reason !== null);
     this.events.publish({ type: 'proxy.suspended', proxy: this.displayName, suspended: reason !== null, reason });
     this.worker?.command(reason === null ? { type: 'proxy.resume' } : { type: 'proxy.suspend', reason });
   }
@@ -279,7 +255,7 @@ export class ProxyController {
   /** A worker's probe verdict or manual eject/readmit changed an upstream's health. */
   upstreamHealthChanged(ip: string, port: number, healthy: boolean): void {
     this.stats.healthChanged(ip, port, healthy);
-    if (this.config?.dataPath === 'kernel') this.kernel.healthChanged(this.config.name, ip, port, healthy);
+    this.kernel.healthChanged(this.config, ip, port, healthy);
     this.events.publish({ type: 'upstream.health', proxy: this.displayName, upstream: formatIpPort(ip, port), healthy });
   }
 
@@ -322,7 +298,7 @@ export class ProxyController {
   /** Resolves once no worker process of this proxy is left (current or retiring). */
   async allExited(): Promise<void> {
     const workers = [...this.retiring, ...(this.worker ? [this.worker] : [])];
-    await Promise.all([...workers.map((w) => (w.exited ? undefined : new Promise<void>((resolve) => w.once('exit', () => resolve())))), ...this.kernelRetirements]);
+    await Promise.all([...workers.map((w) => (w.exited ? undefined : new Promise<void>((resolve) => w.once('exit', () => resolve())))), this.kernel.drained()]);
   }
 
   /**
@@ -343,7 +319,7 @@ export class ProxyController {
     }
     const worker = this.forkWorker(config.name);
     this.worker = worker;
-    if (config.dataPath === 'kernel') this.kernel.resetHealth(config.name);
+    this.kernel.workerStarted(config);
     this.state = 'starting';
     this.nextRestartAt = null;
     worker.on('fact', (message) => (FACT_HANDLERS[message.type] as (m: FactMessage, c: { controller: ProxyController; worker: Worker }) => void)(message, { controller: this, worker }));

@@ -15,7 +15,7 @@ export function listenerViews(controller: ProxyController) {
   const config = controller.config;
   if (config === null) return [];
   if (config.dataPath === 'kernel') {
-    const state: ListenerState = controller.kernelInstalled ? 'forwarding' : 'closed';
+    const state: ListenerState = controller.kernel.installed ? 'forwarding' : 'closed';
     return config.listeners.map(({ ip, port, protocol }) => ({ ip, port, protocol, state, error: null }));
   }
   const serving = new Set(controller.state === 'running' ? controller.listeners.map(listenerKey) : []);

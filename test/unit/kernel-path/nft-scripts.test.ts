@@ -7,6 +7,7 @@ import { addAllScript, aclElements, admissionElements, diffScript, dispatchEleme
 import { createProxyScript, deleteProxyScript, slotSelector } from '../../../supervisor/kernel-path/proxy-script.js';
 import { validProxy } from '../config/config-fixtures.js';
 import { nftSandboxUnavailable, runInSandbox } from '../../helpers/nft-sandbox.js';
+import { failOnMissing, skipOutsideCi } from '../../helpers/system-tools.js';
 
 const sandbox = nftSandboxUnavailable();
 
@@ -57,7 +58,8 @@ describe('kernel nft scripts', () => {
     assert.match(ipv6().layout, /ip6/);
   });
 
-  it('nft accepts the table, each kind of proxy, its elements, updates and removal', { skip: sandbox }, () => {
+  it('nft accepts the table, each kind of proxy, its elements, updates and removal', { skip: skipOutsideCi(sandbox) }, () => {
+    failOnMissing(sandbox);
     const plans = [fanOut(), oneToOne(), ipv6()];
     const all = new Map<string, Map<string, string>>();
     for (const plan of plans) for (const [name, elements] of everything(plan)) all.set(name, new Map([...(all.get(name) ?? []), ...elements]));
