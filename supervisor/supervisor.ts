@@ -205,7 +205,8 @@ export class Supervisor {
   /** Proxies whose kernel rules should be in place: configured, enabled and not stopped. */
   firewallProxies(): ProxyRuleInput[] {
     const inactive = new Set(['disabled', 'stopped', 'stopping', 'invalid']);
-    return this.fleet.list().flatMap((c) => (c.config !== null && c.config.enabled && !inactive.has(c.state) ? [c.config] : []));
+    // A data_path: kernel proxy's packets never reach INPUT: its bans and ACL live in RouteX's nftables table.
+    return this.fleet.list().flatMap((c) => (c.config !== null && c.config.enabled && c.config.dataPath === 'userspace' && !inactive.has(c.state) ? [c.config] : []));
   }
 
   /** Every proxy that has a file now (running or not): rules of any other name are orphans. */
