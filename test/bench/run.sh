@@ -14,8 +14,22 @@ if [[ "${1:-}" == report ]]; then
   exec python3 "$HERE/bench.py" report "${2:?usage: run.sh report RESULTS_DIR}"
 fi
 
+# --kernel (or `npm run bench --kernel`): the kernel-forwarding bench (kernel.py) in three network
+# namespaces: RouteX data_path: kernel, RouteX userspace and nginx stream, CPU read system-wide.
+KERNEL=0
+[[ "${npm_config_kernel:-}" == true ]] && KERNEL=1
+args=()
+for a in "$@"; do
+  if [[ $a == --kernel ]]; then KERNEL=1; else args+=("$a"); fi
+done
+set -- "${args[@]+"${args[@]}"}"
+
 # Which systems? (flags win over the env; only used here to decide what to install/build)
-SYSTEMS="${BENCH_SYSTEMS:-direct,haproxy,nginx,node-naive,node-relay,routex-off,routex-game,routex-pp}"
+if ((KERNEL)); then
+  SYSTEMS="${BENCH_SYSTEMS:-direct,routex-kernel,routex-userspace,nginx}"
+else
+  SYSTEMS="${BENCH_SYSTEMS:-direct,haproxy,nginx,node-naive,node-relay,routex-off,routex-game,routex-pp}"
+fi
 args=("$@")
 for ((i = 0; i < ${#args[@]}; i++)); do
   case "${args[i]}" in
@@ -27,8 +41,9 @@ has() { [[ ",$SYSTEMS," == *",$1"* ]]; }
 
 # ---------- tools ----------
 declare -A PKG_OF=([gcc]=gcc [iperf3]=iperf3 [taskset]=util-linux [python3]=python3 [sysctl]=procps
-                   [haproxy]=haproxy [nginx]=nginx)
+                   [haproxy]=haproxy [nginx]=nginx [ip]=iproute2 [nft]=nftables [conntrack]=conntrack)
 need=(gcc iperf3 taskset python3 sysctl)
+((KERNEL)) && need+=(ip nft conntrack)
 has haproxy && need+=(haproxy)
 has nginx && need+=(nginx)
 missing_pkgs=()
@@ -97,4 +112,8 @@ elif has routex; then
   fi
 fi
 
+if ((KERNEL)); then
+  if [[ $(id -u) != 0 ]]; then echo "bench --kernel: needs root (network namespaces, nftables)" >&2; exit 1; fi
+  exec python3 "$HERE/kernel.py" "$@"
+fi
 exec python3 "$HERE/bench.py" run "$@"
