@@ -3,11 +3,9 @@
 // suspension, drains), their flows read from conntrack, and their counters reported like a
 // worker's. Every change to the kernel goes through one queue, so batches never interleave.
 import { AclGate } from '../../shared/acl/acl-gate.js';
-import type { Ban } from '../../shared/bans/ban.js';
 import type { ProxyConfig } from '../../shared/config/resolved-types.js';
 import { RoutexError } from '../../shared/errors/routex-error.js';
 import type { ConnectionInfo } from '../../shared/ipc/protocol.js';
-import type { BanChange } from '../bans/ban-list.js';
 import { runCommand, type RunCommand } from '../firewall/command-runner.js';
 import type { Logger } from '../logging/logger.js';
 import { baseScript } from './base-script.js';
@@ -15,7 +13,7 @@ import { ConntrackClient } from './conntrack-client.js';
 import { kernelPathProblem } from './kernel-check.js';
 import { isLive, type ConntrackEntry } from './conntrack-entries.js';
 import { HostSettings } from './host-requirements.js';
-import { allBansScript, banChangeScript } from './kernel-bans.js';
+import { BanMirror, type BanSource } from './ban-mirror.js';
 import { upstreamKeyOf } from './kernel-plan.js';
 import { KernelProxy } from './kernel-proxy.js';
 import { KernelSampler, type ReportSink } from './kernel-sampler.js';
@@ -28,11 +26,6 @@ import { FlowCleaner } from './flow-cleaner.js';
 import type { FlowGauges } from './kernel-report.js';
 import type { KernelLink } from './kernel-link.js';
 
-/** The ban list the table mirrors. */
-export interface BanSource {
-  list(): Ban[];
-  subscribe(listener: (change: BanChange) => void): () => void;
-}
 
 export interface KernelForwarderOptions {
   logger: Logger;
@@ -43,6 +36,8 @@ export interface KernelForwarderOptions {
   now?: () => number;
   sampleIntervalMs?: number;
 }
+
+const SAMPLE_WARNING_MS = 60_000;
 
 export class KernelForwarder implements KernelLink {
   private readonly table: NftTable;
@@ -60,10 +55,9 @@ export class KernelForwarder implements KernelLink {
   /** Proxy name → number of the objects an earlier run left and this one keeps. */
   private adopted = new Map<string, number>();
   private adoptedShared: ReturnType<typeof elementsOf> = new Map();
-  private unsubscribeBans: (() => void) | null = null;
-  /** Single-address bans as written, to know when an added ban replaces one. */
-  private bansWritten = new Map<string, Ban>();
+  private readonly bans: BanMirror;
   private sampleTimer: NodeJS.Timeout | null = null;
+  private lastSampleWarningMs = Number.NEGATIVE_INFINITY;
 
   constructor(private readonly options: KernelForwarderOptions) {
     const run = options.run ?? runCommand;
@@ -74,6 +68,7 @@ export class KernelForwarder implements KernelLink {
     this.sampler = new KernelSampler(this.table, this.conntrack, options.report, this.now);
     this.flows = new FlowCleaner(this.conntrack, this.logger);
     this.host = new HostSettings(options.sysctl ?? procSysctl, this.logger);
+    this.bans = new BanMirror(options.bans, this.table, this.flows, this.now);
   }
 
   /**
@@ -102,7 +97,7 @@ export class KernelForwarder implements KernelLink {
       await this.host.require(config);
       const removedUpstreams = current.config.upstreams.filter((u) => !config.upstreams.some((n) => n.ip === u.ip && n.port === u.port));
       const plan = current.planFor(config);
-      const aclBefore = current.acl();
+      const aclBefore = current.aclText();
       if (plan.layout !== current.plan.layout) {
         const next = new KernelProxy(config, current.id);
         for (const [key, healthy] of current.health) next.health.set(key, healthy);
@@ -118,7 +113,7 @@ export class KernelForwarder implements KernelLink {
       }
       const proxy = this.proxies.get(config.name)!;
       for (const upstream of removedUpstreams) await this.flows.moveSessions(proxy, upstream.ip, upstream.port);
-      if (JSON.stringify(aclBefore) !== JSON.stringify(proxy.acl())) await this.flows.closeDenied(proxy, AclGate.compile(config.globalAcl, config.acl));
+      if (aclBefore !== proxy.aclText()) await this.flows.closeDenied(proxy, AclGate.compile(config.globalAcl, config.acl));
     });
   }
 
@@ -210,8 +205,7 @@ export class KernelForwarder implements KernelLink {
   private stopFollowing(): void {
     if (this.sampleTimer !== null) clearInterval(this.sampleTimer);
     this.sampleTimer = null;
-    this.unsubscribeBans?.();
-    this.unsubscribeBans = null;
+    this.bans.stop();
   }
 
   private async add(config: ProxyConfig, suspended: boolean): Promise<void> {
@@ -253,7 +247,6 @@ export class KernelForwarder implements KernelLink {
     this.stopFollowing();
     await this.table.deleteTable().catch((error: Error) => this.logger.warn('kernel forwarding table not removed', { error: error.message }));
     this.ready = false;
-    this.bansWritten.clear();
   }
 
   /** Applies `lines`; if the kernel disagrees with what RouteX believes, reads it back and tries once more. */
@@ -283,31 +276,28 @@ export class KernelForwarder implements KernelLink {
     const problem = await kernelPathProblem(this.options.run ?? runCommand);
     if (problem !== null) throw new RoutexError('ERR_KERNEL_PATH_UNAVAILABLE', problem);
     const reconciled = await reconcileTable(this.table, configs);
-    await this.table.apply([...reconciled.lines, ...baseScript(), ...allBansScript(this.options.bans.list(), this.now())]);
+    await this.table.apply([...reconciled.lines, ...baseScript(), ...this.bans.initialScript()]);
     this.adopted = reconciled.adopted;
     this.adoptedShared = reconciled.shared;
     if (reconciled.removed.length > 0) this.logger.info('kernel forwarding rules of an earlier run removed', { proxies: reconciled.removed });
     await this.host.prepare();
-    this.bansWritten = new Map(this.options.bans.list().map((ban) => [ban.target, ban]));
-    this.unsubscribeBans = this.options.bans.subscribe((change) => this.background(() => this.banChanged(change)));
+    this.bans.follow((work) => this.background(work), () => this.proxies.values());
     const every = this.options.sampleIntervalMs ?? 1000;
-    this.sampleTimer = setInterval(() => this.background(() => this.sampler.sample([...this.proxies.values(), ...this.retiring])), every);
+    this.sampleTimer = setInterval(() => this.background(() => this.sample()), every);
     this.sampleTimer.unref();
     this.ready = true;
   }
 
-  private async banChanged(change: BanChange): Promise<void> {
-    if (!this.ready) return;
-    const replaced = change.kind === 'added' ? this.bansWritten.get(change.ban.target) : undefined;
-    if (change.kind === 'added') this.bansWritten.set(change.ban.target, change.ban);
-    else this.bansWritten.delete(change.ban.target);
-    const bans = this.options.bans.list();
+  /** Reads the kernel's counters for every proxy; a failure is logged at most once a minute. */
+  private async sample(): Promise<void> {
     try {
-      await this.table.apply(banChangeScript(change, bans, replaced, this.now()));
-    } catch {
-      await this.table.apply(allBansScript(bans, this.now()));
+      await this.sampler.sample([...this.proxies.values(), ...this.retiring]);
+    } catch (error) {
+      const now = this.now();
+      if (now - this.lastSampleWarningMs < SAMPLE_WARNING_MS) return;
+      this.lastSampleWarningMs = now;
+      this.logger.warn('kernel counters not read', { error: (error as Error).message });
     }
-    if (change.kind === 'added') for (const proxy of this.proxies.values()) await this.flows.closeBanned(proxy, change.ban.target);
   }
 
   /** Queued work nobody waits for; a failure is logged by the queue. */

@@ -67,6 +67,12 @@ export class KernelProxy {
     return { global: aclElements(this.config.globalAcl, this.plan), proxy: aclElements(this.config.acl, this.plan) };
   }
 
+  /** Both ACL layers as comparable text: equal texts, equal kernel maps. */
+  aclText(): string {
+    const { global, proxy } = this.acl();
+    return JSON.stringify([[...global.elements], [...proxy.elements]]);
+  }
+
   /** The lines that create this proxy's objects and every element it needs. */
   createScript(): string[] {
     return [...createProxyScript(this.plan), ...diffScript(TABLE_REF, new Map(), this.desired()), ...this.aclScript(true)];

@@ -308,8 +308,8 @@ export class ProxyController {
    */
   private spawn(udpHandover = false): Worker | null {
     const config = this.config!;
-    const failures = config.dataPath === 'kernel' ? [] : this.bindListeners(config);
-    const sockets = this.sockets.socketsFor(config.listeners);
+    const failures = this.bindListeners(config);
+    const sockets = this.sockets.socketsFor(socketListeners(config));
     for (const failure of failures) this.logger.error('listener bind failed', { listener: failure.listener.port, protocol: failure.listener.protocol, ip: failure.listener.ip, error: failure.error.message });
     if (failures.length > 0) this.recordError(failures[0]!.error.code, failures.map((f) => f.error.message).join('; '));
     if (sockets.length === 0 && socketListeners(config).length > 0) {
@@ -379,7 +379,7 @@ export class ProxyController {
    * (kernel forwarding) skips it. Sockets already held are kept; only missing ones are bound.
    */
   private bindListeners(config: ProxyConfig): readonly ListenerFailure[] {
-    return this.sockets.bind(config.listeners);
+    return this.sockets.bind(socketListeners(config));
   }
 
   private reconfigure(worker: Worker, config: ProxyConfig): Promise<boolean> {

@@ -115,32 +115,13 @@ export class KernelLab {
   /** The real supervisor in the proxy box, its API on the link to the test process. */
   startSupervisor(proxies: Record<string, string>, waitForRunning: string[] = []): Promise<SupervisorProcess> {
     const apiHost = this.lab.ip('prx', 'host');
-    return SupervisorProcess.start({ command: this.lab.command('prx'), apiHost, proxies, waitForRunning, globalYaml: kernelGlobalYaml(apiHost) });
+    return SupervisorProcess.start({ command: this.lab.command('prx'), apiHost, proxies, waitForRunning });
   }
 
   destroy(): Promise<void> {
     for (const ip of [...this.backends.keys()]) this.stopBackend(ip);
     return this.lab.destroy();
   }
-}
-
-export function kernelGlobalYaml(apiHost: string): string {
-  return `api:
-  enabled: true
-  bind: "${apiHost}:{{API_PORT}}"
-  api_keys:
-    - key: "${ADMIN_KEY}"
-      label: "admin"
-      permissions: ["*"]
-metrics:
-  enabled: false
-iptables:
-  enabled: false
-logging:
-  level: "debug"
-  format: "json"
-  output: "stdout"
-`;
 }
 
 /** A kernel-mode proxy file: `fields` are YAML lines after the common ones. */

@@ -16,6 +16,7 @@ describe('kernel forwarding: ACL, bans and bandwidth in the kernel', { skip: ski
   let lab: KernelLab;
   let supervisor: SupervisorProcess;
   let clientIp: string;
+  const liveYaml = (acl: string) => kernelProxyYaml('live', { 'origin-ip': lab.proxyIp, 'origin-port': 25593, 'dest-ip': lab.backendIps[0], 'dest-port': 35565, protocol: 'udp' }, `connection_draining:\n  timeout: 1s\n${acl}`);
   const connect = async (port: number) => (await lab.client('connect', { host: lab.proxyIp, port, timeoutMs: 700 })).outcome;
 
   before(async () => {
@@ -31,8 +32,9 @@ describe('kernel forwarding: ACL, bans and bandwidth in the kernel', { skip: ski
         'acl.yaml': kernelProxyYaml('acl', { ...common, 'origin-port': 25590 }, `${drain}acl:\n  enabled: true\n  default_action: allow\n  rules:\n    - action: deny\n      cidr: "${clientIp}/32"\n`),
         'open.yaml': kernelProxyYaml('open', { ...common, 'origin-port': 25591 }, drain),
         'quota.yaml': kernelProxyYaml('quota', { ...common, 'origin-port': 25592 }, `${drain}bandwidth:\n  enabled: true\n  hourly_limit: ${QUOTA}\n  suspend_on_limit: true\n`),
+        'live.yaml': liveYaml(''),
       },
-      ['acl', 'open', 'quota'],
+      ['acl', 'open', 'quota', 'live'],
     );
   });
 
@@ -62,6 +64,18 @@ describe('kernel forwarding: ACL, bans and bandwidth in the kernel', { skip: ski
     assert.equal((await supervisor.api('DELETE', `/api/l7/banned/${clientIp}`, { key: ADMIN_KEY })).status, 200);
     await waitFor('the unban in the kernel', async () => !(await lab.elements('set', 'bans4')).some((e) => e.key === clientIp), { timeoutMs: 3000 });
     assert.equal(await connect(25591), 'connected');
+  });
+
+  it('a new ACL with close_existing_on_deny ends the live UDP session of the client it denies', async (t) => {
+    const replies: number[] = [];
+    const session = lab.spawnClient('session', { host: lab.proxyIp, port: 25593, everyMs: 50, forMs: 10_000 }, (line) => line.upstream !== undefined && replies.push(line.at));
+    t.after(() => session.kill());
+    await waitFor('the session flowing', () => replies.length >= 3);
+    supervisor.writeProxy('live.yaml', liveYaml(`acl:\n  enabled: true\n  close_existing_on_deny: true\n  rules:\n    - action: deny\n      cidr: "${clientIp}/32"\n`));
+    await waitFor('the reload', () => supervisor.logs.some((l) => l['message'] === 'connections closed by acl change' && l['proxy'] === 'live'), { timeoutMs: 5000 });
+    const closedAt = Date.now();
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    assert.deepEqual(replies.filter((at) => at > closedAt + 100), [], 'no reply once the flow was deleted');
   });
 
   it('bytes are counted per direction as they flow, and the quota suspends new flows', async () => {

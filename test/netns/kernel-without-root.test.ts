@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startTcpBackend, type TcpBackend } from '../helpers/backends.js';
-import { kernelGlobalYaml, kernelProxyYaml } from '../helpers/kernel-lab.js';
+import { kernelProxyYaml } from '../helpers/kernel-lab.js';
 import { NetnsLab, netnsUnavailable } from '../helpers/netns.js';
 import { proxyYaml } from '../helpers/proxy-yaml.js';
 import { SupervisorProcess } from '../helpers/supervisor-process.js';
@@ -27,7 +27,6 @@ describe('data_path: kernel without root', { skip: skipOutsideCi(UNAVAILABLE) },
       command: [...lab.command('srv'), 'setpriv', `--reuid=${NOBODY}`, `--regid=${NOBODY}`, '--clear-groups', '--inh-caps=-all', '--bounding-set=-all'],
       apiHost,
       owner: NOBODY,
-      globalYaml: kernelGlobalYaml(apiHost),
       proxies: {
         'k.yaml': kernelProxyYaml('k', { 'origin-ip': '0.0.0.0', 'origin-port': 25566, 'dest-ip': lab.ip('host', 'srv'), 'dest-port': backend.port, protocol: 'tcp' }),
         'u.yaml': proxyYaml({ name: 'u', originIps: '0.0.0.0', originPorts: [25565], destIps: lab.ip('host', 'srv'), destPorts: [backend.port] }),
