@@ -33,6 +33,11 @@ const CONFLICTS: readonly Conflict[] = [
   { path: 'l7_protection.enabled', asks: (p) => p.l7_protection.enabled, why: `the L7 engine reads payloads in the worker, and ${NO_WORKER}` },
   { path: 'proxy_protocol.send.tcp', asks: (p) => p.proxy_protocol.send.tcp !== 'off', why: `the worker writes the PROXY header before the first byte, and ${NO_WORKER}` },
   { path: 'proxy_protocol.send.udp', asks: (p) => p.proxy_protocol.send.udp !== 'off', why: `the worker writes the PROXY header on UDP sessions, and ${NO_WORKER}` },
+  {
+    path: 'proxy_protocol.receive.enabled',
+    asks: (p) => p.proxy_protocol.receive.enabled,
+    why: `the worker reads the PROXY header of a trusted peer before the first byte, and ${NO_WORKER} (the kernel path sees a filter in front as the client)`,
+  },
   { path: 'tls.sni_routing', asks: (p) => p.tls.sni_routing, why: `routing by host name reads the TLS ClientHello, and ${NO_WORKER}` },
   {
     path: 'logging.log_connections',

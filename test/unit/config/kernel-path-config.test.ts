@@ -36,6 +36,7 @@ describe('config: data_path', () => {
     );
     for (const line of lines(result.issues)) assert.match(line, /cannot be used with data_path: kernel: /);
     assert.match(onlyIssue(kernel({ protocol: 'udp', proxy_protocol: { send: { udp: 'v2' } } })), /^proxy_protocol\.send\.udp: cannot be used with data_path: kernel: the worker writes the PROXY header/);
+    assert.match(onlyIssue(kernel({ proxy_protocol: { receive: { enabled: true, trusted_cidrs: ['10.1.0.0/16'] } } })), /^proxy_protocol\.receive\.enabled: cannot be used with data_path: kernel: the worker reads the PROXY header/);
   });
 
   it('refuses per-proxy timeouts and the UDP session cap, but inherits the global defaults silently', () => {

@@ -56,7 +56,7 @@ describe('kernel readings', () => {
   });
 
   it('a ban change is one element, a replaced ban or an unban a delete first, an expiry nothing', () => {
-    const ban = { target: '203.0.113.7/32', reason: '', source: 'api', createdAtMs: 0, expiresAtMs: 61_000 };
+    const ban = { target: '203.0.113.7/32', reason: '', source: 'api', node: null, createdAtMs: 0, expiresAtMs: 61_000 };
     assert.deepEqual(banChangeScript({ kind: 'added', ban }, [ban], undefined, 1000), ['add element inet routex bans4 { 203.0.113.7 timeout 60s }']);
     assert.deepEqual(banChangeScript({ kind: 'added', ban }, [ban], ban, 1000), ['delete element inet routex bans4 { 203.0.113.7 }', 'add element inet routex bans4 { 203.0.113.7 timeout 60s }']);
     assert.deepEqual(banChangeScript({ kind: 'removed', ban, cause: 'unbanned' }, [], undefined, 1000), ['delete element inet routex bans4 { 203.0.113.7 }']);
