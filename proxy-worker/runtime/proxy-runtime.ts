@@ -120,7 +120,7 @@ export class ProxyRuntime implements RelayHost, UdpSessionHost, FirstBytesHost, 
     if (this.config.dataPath === 'kernel') {
       // nftables carries this proxy's packets: the worker is its control plane (health checks,
       // manual eject/readmit), and the supervisor turns each health change into map elements.
-      this.health.start(this.pool, this.config);
+      this.health.start(this.routes, this.config);
       return started;
     }
     for (const spec of this.config.listeners) {

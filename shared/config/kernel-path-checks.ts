@@ -39,6 +39,10 @@ const CONFLICTS: readonly Conflict[] = [
     why: `the worker reads the PROXY header of a trusted peer before the first byte, and ${NO_WORKER} (the kernel path sees a filter in front as the client)`,
   },
   { path: 'tls.sni_routing', asks: (p) => p.tls.sni_routing, why: `routing by host name reads the TLS ClientHello, and ${NO_WORKER}` },
+  { path: 'routing.by', asks: (p) => p.routing.by !== 'none', why: `routing by host name reads the Minecraft handshake or the TLS ClientHello, and ${NO_WORKER}` },
+  { path: 'status_cache.enabled', asks: (p) => p.status_cache.enabled, why: `status pings are answered by the worker, and ${NO_WORKER}` },
+  { path: 'offline_status.enabled', asks: (p) => p.offline_status.enabled, why: `the offline answer is sent by the worker, and ${NO_WORKER}` },
+  { path: 'a2s_cache.enabled', asks: (p) => p.a2s_cache.enabled, why: `A2S queries are answered by the worker, and ${NO_WORKER}` },
   {
     path: 'logging.log_connections',
     asks: (p) => p.logging.log_connections,

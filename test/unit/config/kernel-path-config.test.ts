@@ -39,6 +39,12 @@ describe('config: data_path', () => {
     assert.match(onlyIssue(kernel({ proxy_protocol: { receive: { enabled: true, trusted_cidrs: ['10.1.0.0/16'] } } })), /^proxy_protocol\.receive\.enabled: cannot be used with data_path: kernel: the worker reads the PROXY header/);
   });
 
+  it('refuses hostname routing and the worker\'s own answers (status cache, offline status, A2S cache)', () => {
+    const result = kernel({ routing: { by: 'minecraft-host' }, routes: [{ hosts: ['mc.example.com'], 'dest-ip': '10.0.0.2', 'dest-port': 35565 }], status_cache: { enabled: true }, offline_status: { enabled: true }, a2s_cache: { enabled: true } });
+    assert.deepEqual(lines(result.issues).map((line) => line.split(':')[0]).filter((path) => path !== 'a2s_cache.enabled'), ['routing.by', 'status_cache.enabled', 'offline_status.enabled']);
+    assert.ok(lines(result.issues).some((line) => line.startsWith('a2s_cache.enabled: cannot be used with data_path: kernel')));
+  });
+
   it('refuses per-proxy timeouts and the UDP session cap, but inherits the global defaults silently', () => {
     assert.deepEqual(lines(kernel({ timeouts: { client_read: '30s', udp_session_timeout: '1m' } }).issues).map((line) => line.split(':')[0]), [
       'timeouts.client_read',
