@@ -10,6 +10,7 @@ declare module 'gamedig' {
     givenPortOnly?: boolean;
     requestRules?: boolean;
     requestRulesRequired?: boolean;
+    requestPlayers?: boolean;
   }
   export interface QueryResult {
     name: string;
@@ -20,6 +21,7 @@ declare module 'gamedig' {
     players: { name?: string; raw?: Record<string, unknown> }[];
     bots: unknown[];
     raw: Record<string, unknown>;
+    version: string;
   }
   export class GameDig {
     static query(options: QueryOptions): Promise<QueryResult>;
