@@ -1,8 +1,12 @@
 // What one entry of the counter table (counter-table.ts) says about a value. Everything that
 // reports, sums, stores, renders or documents values reads these entries; nothing else names them.
 
-export const COUNTER_SCOPES = ['supervisor', 'proxy', 'upstream', 'route', 'bandwidth', 'iptables'] as const;
-/** Which thing a value describes: the whole supervisor, one proxy, one upstream, one route of a proxy, one quota period, one kind of a proxy's kernel rules. */
+export const COUNTER_SCOPES = ['supervisor', 'proxy', 'upstream', 'route', 'bandwidth', 'iptables', 'l7_reason', 'l7_event'] as const;
+/**
+ * Which thing a value describes: the whole supervisor, one proxy, one upstream, one route of a
+ * proxy, one quota period, one kind of a proxy's kernel rules, one reason the L7 layer blocked
+ * for, one L7 event type.
+ */
 export type CounterScope = (typeof COUNTER_SCOPES)[number];
 
 export const COUNTER_KINDS = ['counter', 'gauge'] as const;

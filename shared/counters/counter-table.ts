@@ -264,4 +264,24 @@ export const COUNTER_TABLE = {
       help: "Bytes of the packets counted in routex_iptables_dropped_packets_total.",
     },
   },
+  l7_reason: {
+    l7BlockedByReason: {
+      kind: 'counter',
+      unit: 'connections',
+      key: 'l7_blocked_by_reason',
+      prometheus: 'routex_l7_blocked_by_reason_total',
+      source: 'supervisor',
+      help: 'l7_blocked per reason: banned, connection_cycling, handshake_timeout, payload_too_small, payload_too_large, invalid_protocol, stray, slow_receive_rate, payload_rate_exceeded (datagrams), amplification_detected (sessions).',
+    },
+  },
+  l7_event: {
+    l7Events: {
+      kind: 'counter',
+      unit: 'events',
+      key: 'l7_events',
+      prometheus: 'routex_l7_events_total',
+      source: 'supervisor',
+      help: 'L7 events recorded, per type (the events of the L7 section, and banned).',
+    },
+  },
 } as const satisfies CounterTable;

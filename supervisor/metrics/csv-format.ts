@@ -17,7 +17,8 @@ function row(fields: (string | number)[]): string {
 /**
  * RFC 4180 CSV (CRLF line ends, a header row): one row per value. `scope` says what a row
  * describes: `global` (supervisor values and totals across proxies, global model only),
- * `proxy`, `upstream`, `route`, `bandwidth` or `iptables`; the label columns a scope does not use are empty.
+ * `proxy`, `upstream`, `route`, `bandwidth`, `iptables`, `l7_reason` or `l7_event`; `kind` holds
+ * the rule kind, the L7 reason or the L7 event type; the label columns a scope does not use are empty.
  */
 export function renderCsv(model: MetricsModel): string {
   const rows = [row(HEADER)];
@@ -28,7 +29,7 @@ export function renderCsv(model: MetricsModel): string {
   for (const family of METRIC_FAMILIES) {
     if (family.scope === 'supervisor') continue;
     for (const { labels, value } of samplesOf(model, family)) {
-      rows.push(row([family.key, family.scope, labels.proxy ?? '', labels.upstream ?? '', labels.period ?? '', labels.kind ?? '', labels.route ?? '', value]));
+      rows.push(row([family.key, family.scope, labels.proxy ?? '', labels.upstream ?? '', labels.period ?? '', labels.kind ?? labels.reason ?? labels.event ?? '', labels.route ?? '', value]));
     }
   }
   return rows.join('');

@@ -31,7 +31,8 @@ function line(measurement: string, tags: [string, string][], fieldSet: string, t
 /**
  * InfluxDB line protocol, one line per measurement: `routex` (supervisor values and totals
  * across proxies, global model only), `routex_proxy`, `routex_upstream`, `routex_route`, `routex_bandwidth`,
- * `routex_iptables` (kernel drops per rule kind).
+ * `routex_iptables` (kernel drops per rule kind), `routex_l7_reason` (L7 blocks, tag `reason`),
+ * `routex_l7_event` (L7 events, tag `event`).
  * Every field is an integer (`42i`); the timestamp is in nanoseconds.
  */
 export function renderInflux(model: MetricsModel): string {
@@ -47,6 +48,8 @@ export function renderInflux(model: MetricsModel): string {
     for (const r of p.routes ?? []) lines.push(line('routex_route', [['proxy', p.proxy], ['route', r.route]], fields('route', r.values), timestamp));
     for (const b of p.bandwidth) lines.push(line('routex_bandwidth', [['proxy', p.proxy], ['period', b.period]], fields('bandwidth', b.values), timestamp));
     for (const k of p.iptables) lines.push(line('routex_iptables', [['proxy', p.proxy], ['kind', k.kind]], fields('iptables', k.values), timestamp));
+    for (const r of p.l7Reasons) lines.push(line('routex_l7_reason', [['proxy', p.proxy], ['reason', r.reason]], fields('l7_reason', r.values), timestamp));
+    for (const e of p.l7Events) lines.push(line('routex_l7_event', [['proxy', p.proxy], ['event', e.event]], fields('l7_event', e.values), timestamp));
   }
   return lines.map((l) => `${l}\n`).join('');
 }

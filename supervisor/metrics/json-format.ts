@@ -13,6 +13,8 @@ function proxyJson(p: ProxyMetrics) {
     routes: (p.routes ?? []).map((r) => ({ route: r.route, ...pick('route', r.values) })),
     bandwidth: Object.fromEntries(p.bandwidth.map((b) => [b.period, pick('bandwidth', b.values)])),
     iptables: Object.fromEntries(p.iptables.map((k) => [k.kind, pick('iptables', k.values)])),
+    l7_reason: Object.fromEntries(p.l7Reasons.map((r) => [r.reason, pick('l7_reason', r.values)])),
+    l7_event: Object.fromEntries(p.l7Events.map((e) => [e.event, pick('l7_event', e.values)])),
   };
 }
 

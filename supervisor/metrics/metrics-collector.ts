@@ -2,7 +2,7 @@ import { entriesOf, type CounterValues } from '../../shared/counters/counters.js
 import type { CounterScope } from '../../shared/counters/counter-spec.js';
 import type { BandwidthManager } from '../bandwidth/bandwidth-manager.js';
 import { PERIODS } from '../bandwidth/quota-periods.js';
-import { bandwidthValues, iptablesValues, proxyValues, routeValues, supervisorValues, upstreamValues, type SupervisorInputs } from '../stats/supervisor-values.js';
+import { bandwidthValues, iptablesValues, l7EventValues, l7ReasonValues, proxyValues, routeValues, supervisorValues, upstreamValues, type SupervisorInputs } from '../stats/supervisor-values.js';
 import type { DropCount } from '../firewall/kernel-view.js';
 import { kindLabel } from '../firewall/rule-kinds.js';
 import type { ProxyController } from '../workers/proxy-controller.js';
@@ -20,6 +20,11 @@ export function byKey<S extends CounterScope>(scope: S, values: CounterValues<S>
   return Object.fromEntries(entriesOf(scope).map((e) => [e.spec.key, named[e.name] ?? 0]));
 }
 
+/** Counts by name, sorted by name: every format lists them in the same order. */
+function byName(counts: ReadonlyMap<string, number>): [string, number][] {
+  return [...counts].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
 /** What the kernel dropped for a proxy, per rule kind (FirewallManager.drops). */
 export type DropSource = (proxy: string) => DropCount[];
 
@@ -35,6 +40,8 @@ export function proxyMetrics(controller: NamedController, bandwidth: BandwidthMa
     routes: [...controller.stats.routes].map(([route, r]) => ({ route, values: byKey('route', routeValues(r)) })),
     bandwidth: PERIODS.map((period) => ({ period, values: byKey('bandwidth', bandwidthValues(usage, period)) })),
     iptables: drops(controller.name).map((drop) => ({ kind: kindLabel(drop.kind), values: byKey('iptables', iptablesValues(drop)) })),
+    l7Reasons: byName(controller.stats.l7Blocked).map(([reason, n]) => ({ reason, values: byKey('l7_reason', l7ReasonValues(n)) })),
+    l7Events: byName(controller.stats.l7Events).map(([event, n]) => ({ event, values: byKey('l7_event', l7EventValues(n)) })),
   };
 }
 

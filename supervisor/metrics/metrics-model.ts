@@ -12,6 +12,9 @@ export interface ProxyMetrics {
   bandwidth: { period: Period; values: MetricValues }[];
   /** Per kind of kernel rule the proxy has or had (`syn_rate`, …); empty without iptables. */
   iptables: { kind: string; values: MetricValues }[];
+  /** The proxy's L7 blocks per reason and events per type (only those that happened), by name. */
+  l7Reasons: { reason: string; values: MetricValues }[];
+  l7Events: { event: string; values: MetricValues }[];
 }
 
 /**
@@ -24,7 +27,7 @@ export interface MetricsModel {
   proxies: ProxyMetrics[];
 }
 
-export type SampleLabels = { proxy?: string; upstream?: string; route?: string; period?: string; kind?: string };
+export type SampleLabels = { proxy?: string; upstream?: string; route?: string; period?: string; kind?: string; reason?: string; event?: string };
 
 export interface Sample {
   labels: SampleLabels;
@@ -32,7 +35,7 @@ export interface Sample {
 }
 
 /** The label names of a family's samples, in the order every format writes them. */
-export function labelNamesOf(family: MetricFamily): ('proxy' | 'upstream' | 'route' | 'period' | 'kind')[] {
+export function labelNamesOf(family: MetricFamily): (keyof SampleLabels)[] {
   switch (family.scope) {
     case 'supervisor':
       return [];
@@ -46,6 +49,10 @@ export function labelNamesOf(family: MetricFamily): ('proxy' | 'upstream' | 'rou
       return ['proxy', 'period'];
     case 'iptables':
       return ['proxy', 'kind'];
+    case 'l7_reason':
+      return ['proxy', 'reason'];
+    case 'l7_event':
+      return ['proxy', 'event'];
   }
 }
 
@@ -65,6 +72,10 @@ export function samplesOf(model: MetricsModel, family: MetricFamily): Sample[] {
       return model.proxies.flatMap((p) => p.bandwidth.map((b) => ({ labels: { proxy: p.proxy, period: b.period }, value: value(b.values) })));
     case 'iptables':
       return model.proxies.flatMap((p) => p.iptables.map((k) => ({ labels: { proxy: p.proxy, kind: k.kind }, value: value(k.values) })));
+    case 'l7_reason':
+      return model.proxies.flatMap((p) => p.l7Reasons.map((r) => ({ labels: { proxy: p.proxy, reason: r.reason }, value: value(r.values) })));
+    case 'l7_event':
+      return model.proxies.flatMap((p) => p.l7Events.map((e) => ({ labels: { proxy: p.proxy, event: e.event }, value: value(e.values) })));
   }
 }
 

@@ -61,6 +61,14 @@ const IPTABLES: Computed<'iptables', DropCount> = {
   droppedBytes: (drop) => drop.bytes,
 };
 
+const L7_REASON: Computed<'l7_reason', number> = {
+  l7BlockedByReason: (count) => count,
+};
+
+const L7_EVENT: Computed<'l7_event', number> = {
+  l7Events: (count) => count,
+};
+
 const BANDWIDTH: Computed<'bandwidth', { usage: BandwidthUsage; period: Period }> = {
   usedBytes: ({ usage, period }) => usedBytes(usage.usage[period]),
   limitBytes: ({ usage, period }) => usage.limits[period],
@@ -100,6 +108,16 @@ export function routeValues(totals: RouteTotals): CounterValues<'route'> {
 
 export function bandwidthValues(usage: BandwidthUsage, period: Period): CounterValues<'bandwidth'> {
   return valuesOf('bandwidth', (name) => BANDWIDTH[name as SupervisorValueName<'bandwidth'>]({ usage, period }));
+}
+
+/** One L7 block reason's count (from the proxy's stats). */
+export function l7ReasonValues(count: number): CounterValues<'l7_reason'> {
+  return valuesOf('l7_reason', (name) => L7_REASON[name as SupervisorValueName<'l7_reason'>](count));
+}
+
+/** One L7 event type's count. */
+export function l7EventValues(count: number): CounterValues<'l7_event'> {
+  return valuesOf('l7_event', (name) => L7_EVENT[name as SupervisorValueName<'l7_event'>](count));
 }
 
 export function iptablesValues(drop: DropCount): CounterValues<'iptables'> {

@@ -10,6 +10,9 @@ import { proxyYaml } from '../helpers/proxy-yaml.js';
 import { TcpClient } from '../helpers/tcp-client.js';
 import { UdpClient } from '../helpers/udp-client.js';
 import { waitFor } from '../helpers/wait-for.js';
+import { spawnSync } from 'node:child_process';
+import { missingTool } from '../helpers/system-tools.js';
+import { csvRecords, parseInflux, parsePrometheus, promSum } from '../helpers/metrics-parsers.js';
 
 interface TestContext {
   after(fn: () => unknown): void;
@@ -153,6 +156,26 @@ l7_protection:
   await waitFor('the blocked counter', async () => ((await sup.api('GET', '/api/proxies/a/l7', { key: ADMIN_KEY })).body.blocked.invalid_protocol ?? 0) === 2);
   assert.equal(view.bans_active, 1);
   assert.equal(view.config.payload_inspection.mode, 'minecraft-java');
+
+  // The same counts in every /metrics format, and the Prometheus text passes promtool.
+  const metric = async (format: string) => (await sup.api('GET', `/metrics?format=${format}`, { key: ADMIN_KEY })).text;
+  const prom = parsePrometheus(await metric('prometheus'));
+  assert.equal(promSum(prom, 'routex_l7_blocked_by_reason_total', { proxy: 'a', reason: 'invalid_protocol' }), 2);
+  assert.equal(promSum(prom, 'routex_l7_events_total', { proxy: 'a', event: 'banned' }), 1);
+  assert.equal(promSum(prom, 'routex_bans_active'), 1);
+  assert.ok(promSum(prom, 'routex_l7_blocked_total', { proxy: 'a' }) >= 2);
+  const json = JSON.parse(await metric('json'));
+  assert.equal(json.proxies.find((p: any) => p.proxy === 'a').l7_event.invalid_protocol.l7_events, 2);
+  assert.equal(parseInflux(await metric('influx')).find((l) => l.measurement === 'routex_l7_reason' && l.tags['reason'] === 'invalid_protocol')?.fields['l7_blocked_by_reason'], 2);
+  assert.equal(csvRecords(await metric('csv')).find((r) => r.scope === 'l7_event' && r.kind === 'banned')?.value, '1');
+  const missing = missingTool('promtool', 'prometheus');
+  if (missing !== false) {
+    if (process.env['CI']) assert.fail(missing);
+    t.diagnostic(`promtool check skipped: ${missing}`);
+    return;
+  }
+  const check = spawnSync('promtool', ['check', 'metrics'], { input: await metric('prometheus'), encoding: 'utf8' });
+  assert.equal(`${check.status} ${check.stdout}${check.stderr}`.trim(), '0', 'promtool check metrics is clean');
 });
 
 test('bad ban requests are refused with a clear error', async (t) => {

@@ -11,6 +11,8 @@ function valuesOf(scope: MetricScope, only: (total: boolean) => boolean = () => 
 
 const PeriodMetrics = Type.Object(valuesOf('bandwidth'), { additionalProperties: false });
 const KindMetrics = Type.Object(valuesOf('iptables'), { additionalProperties: false });
+const ReasonMetrics = Type.Object(valuesOf('l7_reason'), { additionalProperties: false });
+const EventMetrics = Type.Object(valuesOf('l7_event'), { additionalProperties: false });
 
 const ProxyMetrics = Type.Object(
   {
@@ -20,6 +22,8 @@ const ProxyMetrics = Type.Object(
     routes: Type.Array(Type.Object({ route: Type.String({ description: 'The route name; "default" is the proxy\'s own destination.' }), ...valuesOf('route') }, { additionalProperties: false })),
     bandwidth: Type.Object({ hourly: PeriodMetrics, daily: PeriodMetrics, weekly: PeriodMetrics, monthly: PeriodMetrics }, { additionalProperties: false }),
     iptables: Type.Record(Type.String(), KindMetrics, { description: 'Kernel drops per rule kind (syn_rate, conn_per_ip, …), for the kinds the proxy has or had rules of; {} without iptables.' }),
+    l7_reason: Type.Record(Type.String(), ReasonMetrics, { description: 'L7 blocks per reason (invalid_protocol, banned, …), for the reasons that happened; {} before any.' }),
+    l7_event: Type.Record(Type.String(), EventMetrics, { description: 'L7 events per type, for the types that happened; {} before any.' }),
   },
   { additionalProperties: false },
 );
@@ -39,7 +43,7 @@ export const ProxyMetricsJson = Type.Object({ timestamp: Timestamp, ...ProxyMetr
 export const PrometheusText = Type.String({
   description: `Prometheus text format 0.0.4. Families: ${METRIC_FAMILIES.map((f) => f.name).join(', ')}.`,
 });
-export const InfluxText = Type.String({ description: 'InfluxDB line protocol: measurements routex, routex_proxy, routex_upstream, routex_route, routex_bandwidth, routex_iptables; integer fields; ns timestamps.' });
+export const InfluxText = Type.String({ description: 'InfluxDB line protocol: measurements routex, routex_proxy, routex_upstream, routex_route, routex_bandwidth, routex_iptables, routex_l7_reason, routex_l7_event; integer fields; ns timestamps.' });
 export const CsvText = Type.String({ description: 'RFC 4180 CSV with the header metric,scope,proxy,upstream,period,kind,route,value.' });
 
 const Int = Type.Integer;

@@ -49,7 +49,7 @@ function everyValueReport(): CounterReport {
   const proxy = PROXY_REPORTED as WorkerValues<'proxy'>;
   const upstream = UPSTREAM_REPORTED as WorkerValues<'upstream'>;
   const route = ROUTE_REPORTED as WorkerValues<'route'>;
-  return { ...proxy, acl: emptyAclCounts(), l7: { blocked: {}, events: {} }, upstreams: [{ ip: '10.0.0.1', port: 25565, healthy: true, ...upstream }], routes: [{ route: 'default', ...route }] };
+  return { ...proxy, acl: emptyAclCounts(), l7: { blocked: { invalid_protocol: 401 }, events: { invalid_protocol: 402 } }, upstreams: [{ ip: '10.0.0.1', port: 25565, healthy: true, ...upstream }], routes: [{ route: 'default', ...route }] };
 }
 
 function world() {
@@ -73,6 +73,8 @@ function reported(entry: CounterEntry): number | undefined {
   const source = entry.spec.source;
   const from = entry.scope === 'upstream' ? UPSTREAM_REPORTED : entry.scope === 'route' ? ROUTE_REPORTED : PROXY_REPORTED;
   if (entry.scope === 'iptables') return IPTABLES_DROPS[entry.name as keyof typeof IPTABLES_DROPS];
+  if (entry.scope === 'l7_reason') return 401;
+  if (entry.scope === 'l7_event') return 402;
   if (source === 'worker') return from[entry.name];
   if (typeof source !== 'string') return source.reduce((sum, part) => sum + from[part]!, 0);
   return undefined;
@@ -100,6 +102,8 @@ test('every value is in all four /metrics formats, with the value the worker rep
       route: { json: json.proxies[0].routes[0], influx: 'routex_route', csv: 'route' },
       bandwidth: { json: json.proxies[0].bandwidth.daily, influx: 'routex_bandwidth', csv: 'bandwidth' },
       iptables: { json: json.proxies[0].iptables.syn_rate, influx: 'routex_iptables', csv: 'iptables' },
+      l7_reason: { json: json.proxies[0].l7_reason.invalid_protocol, influx: 'routex_l7_reason', csv: 'l7_reason' },
+      l7_event: { json: json.proxies[0].l7_event.invalid_protocol, influx: 'routex_l7_event', csv: 'l7_event' },
     }[entry.scope];
     const jsonValue = where.json[key];
     assert.equal(typeof jsonValue, 'number', `JSON lacks ${named(entry)}`);

@@ -9,7 +9,7 @@ function model(atMs: number, bytesIn: number, extra: Record<string, number> = {}
   return {
     atMs,
     supervisor: { proxy_count: 1, proxies_running: 1 },
-    proxies: [{ proxy: 'lobby', values: { bytes_in: bytesIn, active_connections: 3, total_connections: 10, ...extra }, upstreams: [], bandwidth: [], iptables: [] }],
+    proxies: [{ proxy: 'lobby', values: { bytes_in: bytesIn, active_connections: 3, total_connections: 10, ...extra }, upstreams: [], bandwidth: [], iptables: [], l7Reasons: [], l7Events: [] }],
   };
 }
 

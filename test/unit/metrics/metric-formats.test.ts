@@ -15,6 +15,8 @@ function proxy(name: string, n: number): ProxyMetrics {
     upstreams: [{ upstream: `10.0.0.${n}:25565`, values: { active_connections: n, healthy: 1, total_connections: 10 * n, bytes_in: 1000 * n, bytes_out: 2000 * n } }],
     bandwidth: (['hourly', 'daily', 'weekly', 'monthly'] as const).map((period) => ({ period, values: { used_bytes: 3000 * n, limit_bytes: period === 'daily' ? 1_048_576 : 0 } })),
     iptables: [{ kind: 'syn_rate', values: { dropped_packets: 1900 * n, dropped_bytes: 114_000 * n } }],
+    l7Reasons: [{ reason: 'invalid_protocol', values: { l7_blocked_by_reason: 4 * n } }],
+    l7Events: [{ event: 'handshake_timeout', values: { l7_events: 5 * n } }],
   };
 }
 
@@ -59,7 +61,7 @@ test('Influx: measurements with sorted tags, integer fields with i, one nanoseco
   const text = renderInflux(model);
   assert.ok(text.endsWith('\n'));
   const lines = parseInflux(text);
-  const perProxy = ['routex_proxy', 'routex_upstream', ...Array(4).fill('routex_bandwidth'), 'routex_iptables'];
+  const perProxy = ['routex_proxy', 'routex_upstream', ...Array(4).fill('routex_bandwidth'), 'routex_iptables', 'routex_l7_reason', 'routex_l7_event'];
   assert.deepEqual(lines.map((l) => l.measurement), ['routex', ...perProxy, ...perProxy]);
   assert.ok(lines.every((l) => l.timestamp === 1772971200123000000n));
   assert.equal(lines[0]!.fields.bytes_in, 3000);
@@ -67,6 +69,7 @@ test('Influx: measurements with sorted tags, integer fields with i, one nanoseco
   assert.deepEqual(lines[1]!.tags, { proxy: 'alpha' });
   assert.match(text, /^routex_bandwidth,period=hourly,proxy=alpha used_bytes=3000i,limit_bytes=0i \d+$/m);
   assert.match(text, /^routex_iptables,kind=syn_rate,proxy=alpha dropped_packets=1900i,dropped_bytes=114000i \d+$/m);
+  assert.match(text, /^routex_l7_event,event=handshake_timeout,proxy=beta l7_events=10i \d+$/m);
 });
 
 test('Influx: commas, equals signs and spaces are escaped in tags and keys', () => {
@@ -87,6 +90,7 @@ test('CSV: RFC 4180 with CRLF records, a header, and quoting where needed', () =
   assert.equal(records.find((r) => r.metric === 'bytes_in' && r.scope === 'global')?.value, '1000');
   assert.equal(records.find((r) => r.metric === 'used_bytes' && r.period === 'weekly')?.value, '3000');
   assert.equal(records.find((r) => r.metric === 'dropped_packets' && r.kind === 'syn_rate' && r.proxy === 'alpha')?.value, '1900');
+  assert.ok(text.includes('l7_blocked_by_reason,l7_reason,alpha,,,invalid_protocol,4,\r\n'));
   assert.ok(parseCsv(text).every((row) => row.length === 8));
 });
 
