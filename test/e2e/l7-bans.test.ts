@@ -157,6 +157,13 @@ l7_protection:
   assert.equal(view.bans_active, 1);
   assert.equal(view.config.payload_inspection.mode, 'minecraft-java');
 
+  const stats = (await sup.api('GET', '/api/stats', { key: ADMIN_KEY })).body;
+  assert.equal(stats.l7_banned, 1);
+  assert.ok(stats.l7_blocked >= 2);
+  assert.equal((await sup.api('GET', '/api/stats/proxy/a', { key: ADMIN_KEY })).body.l7_banned, 1);
+  assert.equal((await sup.api('GET', '/api/stats/proxy/b', { key: ADMIN_KEY })).body.l7_banned, 0);
+  assert.ok((await sup.api('GET', '/api/overview', { key: ADMIN_KEY })).body.proxies.find((p: any) => p.name === 'a').l7_blocked >= 2);
+
   // The same counts in every /metrics format, and the Prometheus text passes promtool.
   const metric = async (format: string) => (await sup.api('GET', `/metrics?format=${format}`, { key: ADMIN_KEY })).text;
   const prom = parsePrometheus(await metric('prometheus'));

@@ -68,7 +68,7 @@ export function systemRoutes(routes: RouteRegistry, ctx: ApiContext): void {
     responses: { 200: { description: 'Live counters (since the supervisor started).', schema: OverviewSchema } },
     handler: (_req, res) => {
       const controllers = ctx.fleet.list();
-      res.json({ version: VERSION, uptime_seconds: uptimeSeconds(), totals: totalsOf(controllers), proxies: controllers.map(overviewProxy) });
+      res.json({ version: VERSION, uptime_seconds: uptimeSeconds(), totals: totalsOf(controllers, ctx.l7.banList.size), proxies: controllers.map(overviewProxy) });
     },
   });
 
@@ -80,7 +80,7 @@ export function systemRoutes(routes: RouteRegistry, ctx: ApiContext): void {
     summary: 'Totals across every proxy',
     responses: { 200: { description: 'Totals.', schema: StatsSchema } },
     handler: (_req, res) => {
-      res.json(totalsOf(ctx.fleet.list()));
+      res.json(totalsOf(ctx.fleet.list(), ctx.l7.banList.size));
     },
   });
 
@@ -94,7 +94,8 @@ export function systemRoutes(routes: RouteRegistry, ctx: ApiContext): void {
     responses: { 200: { description: 'Counters.', schema: ProxyStatsSchema }, 404: { description: 'No such proxy.', schema: ErrorBody } },
     handler: (req, res) => {
       const controller = findProxy(ctx, param(req, 'name')) as NamedController;
-      res.json({ ...proxyStatsView(controller), bandwidth: bandwidthView(ctx.bandwidth.usage(controller), ctx.bandwidth.retained(controller.name)) });
+      const bansIssued = ctx.l7.bans().filter((ban) => ban.source === controller.name).length;
+      res.json({ ...proxyStatsView(controller, bansIssued), bandwidth: bandwidthView(ctx.bandwidth.usage(controller), ctx.bandwidth.retained(controller.name)) });
     },
   });
 

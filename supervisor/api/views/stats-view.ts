@@ -22,9 +22,9 @@ export function overviewProxy(controller: ProxyController) {
   };
 }
 
-/** `GET /api/stats` and the overview's totals: a summary across proxies. */
-export function totalsOf(controllers: ProxyController[]) {
-  const totals = { proxies: controllers.length, proxies_running: 0, active_connections: 0, total_connections: 0, bytes_in: 0, bytes_out: 0, l7_blocked: 0, l7_banned: 0 };
+/** `GET /api/stats` and the overview's totals: a summary across proxies; `bansActive` is the ban list's size. */
+export function totalsOf(controllers: ProxyController[], bansActive = 0) {
+  const totals = { proxies: controllers.length, proxies_running: 0, active_connections: 0, total_connections: 0, bytes_in: 0, bytes_out: 0, l7_blocked: 0, l7_banned: bansActive };
   for (const c of controllers) {
     const v = proxyValues(c);
     totals.proxies_running += v.running;
@@ -46,8 +46,11 @@ function routesView(controller: ProxyController) {
   });
 }
 
-/** `GET /api/stats/proxy/{name}`: every proxy value of the counter table, and each upstream's. */
-export function proxyStatsView(controller: ProxyController) {
+/**
+ * `GET /api/stats/proxy/{name}`: every proxy value of the counter table, and each upstream's;
+ * `bansIssued` is how many bans on the list this proxy's L7 engine issued.
+ */
+export function proxyStatsView(controller: ProxyController, bansIssued = 0) {
   return {
     name: controller.displayName,
     state: controller.state,
@@ -56,6 +59,6 @@ export function proxyStatsView(controller: ProxyController) {
     upstreams: [...controller.stats.upstreams.entries()].map(([key, u]) => ({ upstream: key, ...upstreamCounterFields(u) })),
     routes: routesView(controller),
     l7_enabled: controller.config?.l7.enabled ?? false,
-    l7_banned: 0,
+    l7_banned: bansIssued,
   };
 }
