@@ -8,7 +8,7 @@ import type { ProxyFile } from './schema-proxy.js';
 type L7 = Filled<ProxyFile>['l7_protection'];
 type Part = Exclude<keyof L7, 'enabled'>;
 
-export function checkL7(l7: L7, ctx: CheckContext): void {
+export function checkL7(l7: L7, ctx: CheckContext, protocol?: string): void {
   checkScoreRules(blockOf(blockOf(l7).behavioral_scoring).score_rules ?? [], ctx);
   if (!ctx.clean('l7_protection.enabled') || !l7.enabled) return;
   const on = (part: Part): boolean => ctx.clean(`l7_protection.${part}.enabled`) && l7[part].enabled;
@@ -40,15 +40,18 @@ export function checkL7(l7: L7, ctx: CheckContext): void {
     atLeast(ctx, 'l7_protection.behavioral_scoring.ban_threshold', scoring.ban_threshold, 1, when('behavioral_scoring'));
     requirePositiveDuration(ctx, 'l7_protection.behavioral_scoring.ban_duration', scoring.ban_duration, when('behavioral_scoring'));
   }
-  if (on('payload_inspection')) checkInspection(l7.payload_inspection, ctx);
+  if (on('payload_inspection')) checkInspection(l7.payload_inspection, ctx, protocol);
 }
 
 function atLeast(ctx: CheckContext, path: string, value: number, minimum: number, condition: string): void {
   if (ctx.clean(path) && value < minimum) ctx.error(path, `must be ${minimum} or more${condition}`);
 }
 
-function checkInspection(inspection: L7['payload_inspection'], ctx: CheckContext): void {
+function checkInspection(inspection: L7['payload_inspection'], ctx: CheckContext, protocol: string | undefined): void {
   if (!ctx.clean('l7_protection.payload_inspection.mode', 'l7_protection.payload_inspection.custom_rules')) return;
+  if (inspection.mode === 'minecraft-bedrock' && protocol !== 'udp' && ctx.clean('protocol')) {
+    ctx.warn('l7_protection.payload_inspection.mode', `minecraft-bedrock checks UDP only (Bedrock has no TCP): the TCP listeners of this ${protocol} proxy are not inspected`);
+  }
   const rules = inspection.custom_rules.length;
   if (inspection.mode === 'custom' && rules === 0) {
     ctx.warn('l7_protection.payload_inspection.custom_rules', 'mode is custom but there are no rules, so every payload is allowed');

@@ -24,7 +24,7 @@ export function checkProxy(proxy: Proxy, defaults: GlobalDefaults, ctx: CheckCon
   checkTimeouts(blockOf(proxy.timeouts), defaults, ctx);
   checkBalancing(proxy, defaults, ctx);
   checkRateLimits(proxy.rate_limits, proxy.protocol, ctx);
-  checkL7(proxy.l7_protection, ctx);
+  checkL7(proxy.l7_protection, ctx, proxy.protocol);
   checkProxyProtocol(proxy, ctx);
   checkRouting(proxy, defaults, ctx);
   checkKernelPath(proxy, ctx);

@@ -82,6 +82,18 @@ test('a manual ban closes the IP\'s TCP connections and UDP sessions in every pr
   const refused = await TcpClient.connect(ports.b, { localAddress: '127.0.0.2' });
   await refused.waitClosed(1000);
 
+  // A proxy started after the ban gets the ban list with its start.
+  const late = await freePort();
+  const lateBackend = await startTcpBackend();
+  t.after(() => lateBackend.close());
+  sup.writeProxy('late.yaml', proxyYaml({ name: 'late', originPorts: [late], destPorts: [lateBackend.port] }));
+  await sup.waitForState('late', 'running');
+  const refusedLate = await TcpClient.connect(late, { localAddress: '127.0.0.2' });
+  await refusedLate.waitClosed(1000);
+  assert.equal(refusedLate.received.length, 0);
+  const welcomeLate = await echoing(late, '127.0.0.3');
+  t.after(() => welcomeLate.destroy());
+
   const list = await sup.api('GET', '/api/l7/banned', { key: ADMIN_KEY });
   assert.deepEqual(list.body.map((b: any) => [b.ip, b.reason, b.source]), [['127.0.0.2', 'test', 'api']]);
   assert.equal((await sup.api('DELETE', '/api/l7/banned/127.0.0.2', { key: ADMIN_KEY })).status, 200);

@@ -116,3 +116,17 @@ l7_protection:
   fast.write('0123456789');
   await fast.waitForBytes(10);
 });
+
+test('turning inspection on is applied in place: the same worker refuses junk at once', async (t) => {
+  const { sup, port, backend } = await proxyTo(t, 'l7_protection:\n  enabled: false\n');
+  const before = await sup.proxy('p');
+  const file = proxyYaml({ name: 'p', originPorts: [port], destPorts: [backend.port], extra: INSPECT_JAVA });
+  sup.writeProxy('p.yaml', file);
+  await waitFor('the reconfigure to be logged', () => sup.logs.some((l) => l.message === 'proxy config applied' && l.outcome === 'reconfigured'));
+  const junk = await TcpClient.connect(port);
+  t.after(() => junk.destroy());
+  junk.write('GET / HTTP/1.1\r\n\r\n');
+  await junk.waitClosed(2000);
+  assert.equal(backend.connections.length, 0);
+  assert.equal((await sup.proxy('p')).pid, before.pid, 'no worker restart');
+});

@@ -254,6 +254,14 @@ describe('proxy checks: l7_protection', () => {
       'l7_protection.payload_inspection.custom_rules: are only used when mode is custom (mode is gmod)',
     ]);
   });
+
+  it('warns that minecraft-bedrock leaves the TCP listeners of a tcp or tcp-udp proxy unchecked', () => {
+    const l7 = { enabled: true, payload_inspection: { enabled: true, mode: 'minecraft-bedrock' } };
+    assert.deepEqual(lines(parseProxy({ protocol: 'tcp-udp', l7_protection: l7 }, global).warnings), [
+      'l7_protection.payload_inspection.mode: minecraft-bedrock checks UDP only (Bedrock has no TCP): the TCP listeners of this tcp-udp proxy are not inspected',
+    ]);
+    assert.deepEqual(parseProxy({ protocol: 'udp', l7_protection: l7 }, global).warnings, []);
+  });
 });
 
 describe('proxy checks: tls', () => {

@@ -4,6 +4,8 @@ import { BanList, type BanChange } from '../../../supervisor/bans/ban-list.js';
 import { MemoryBanStore } from '../../../supervisor/bans/ban-store.js';
 import { BanTable, BanTarget } from '../../../proxy-worker/l7/ban-table.js';
 import { waitFor } from '../../helpers/wait-for.js';
+import { openStateDatabase } from '../../../supervisor/store/state-database.js';
+import { L7EventStore, L7_EVENTS_KEPT } from '../../../supervisor/store/l7-event-store.js';
 
 const quiet = { info: () => undefined, error: () => undefined };
 
@@ -98,4 +100,20 @@ test('ban list: bans from other nodes are enforced like local ones, and not stor
   assert.deepEqual(shared!.list().map((b) => b.target), ['203.0.113.2/32']);
   assert.deepEqual(saved, ['save 203.0.113.1/32'], 'only the local ban went to the store');
   list.close();
+});
+
+test('the L7 event log keeps the newest 10,000 events in one order, filtered by proxy and ip', () => {
+  const db = openStateDatabase(':memory:');
+  const store = new L7EventStore(db);
+  const event = (i: number, ip: string) => ({ atMs: 1000 + i, ip, type: 'invalid_protocol', points: 30, action: 'rejected' as const, detail: `#${i}`, protocol: 'tcp' as const });
+  const batch = Array.from({ length: 6000 }, (_, i) => event(i, i % 2 === 0 ? '203.0.113.1' : '203.0.113.2'));
+  store.add('a', batch);
+  store.add('b', batch.map((e, i) => ({ ...e, detail: `#${6000 + i}` })));
+  assert.equal((db.prepare('SELECT COUNT(*) AS n FROM l7_events').get() as { n: number }).n, L7_EVENTS_KEPT);
+  const newest = store.query({ limit: 3 });
+  assert.deepEqual(newest.map((e) => [e.proxy, e.detail]), [['b', '#11999'], ['b', '#11998'], ['b', '#11997']]);
+  assert.ok(newest[0]!.id > newest[1]!.id);
+  assert.equal(store.query({ limit: 10_000, proxy: 'a' }).length, 4000);
+  assert.ok(store.query({ limit: 50, ip: '203.0.113.2', proxy: 'b' }).every((e) => e.ip === '203.0.113.2' && e.proxy === 'b'));
+  db.close();
 });
