@@ -64,6 +64,11 @@ export class FirstBytesReader {
 
   private readonly onEnd = (): void => {
     this.clientEnded = true;
+    // A client that leaves without sending a byte (a port check, a load balancer's probe) is no offence.
+    if (this.ctx.end === 0) {
+      this.destroy();
+      return;
+    }
     this.ctx.complete = true;
     this.evaluate();
   };
