@@ -25,6 +25,7 @@ export interface L7Host {
 }
 
 const SWEEP_MS = 1000;
+const IP_SWEEP_TICKS = 10;
 /** How long an IP's cycling and score state outlives its last connection at least. */
 const MIN_IDLE_MS = 60_000;
 
@@ -36,6 +37,7 @@ export class L7Engine implements TcpGuardOwner, UdpGuardOwner {
   private readonly udpGuards = new Set<UdpGuard>();
   private readonly scores = new Map<string, number>();
   private timer: NodeJS.Timeout | null = null;
+  private ticks = 0;
   private cyclingRejection: Rejection;
 
   constructor(
@@ -170,6 +172,8 @@ export class L7Engine implements TcpGuardOwner, UdpGuardOwner {
       this.offence(guard.ip, 'slow_receive_rate', `under ${slow.minRecvRateBps} B/s on average over 10 s`, 'tcp', 'closed');
       guard.connection?.close('slow receive rate');
     }
+    // Walking every tracked IP is the expensive part: once every IP_SWEEP_TICKS seconds is enough.
+    if (++this.ticks % IP_SWEEP_TICKS !== 0) return;
     const { connectionCycling: cycling, behavioralScoring: scoring } = this.config;
     this.ips.sweep(now, Math.max(MIN_IDLE_MS, cycling.windowMs, scoring.scoreWindowMs));
   };
