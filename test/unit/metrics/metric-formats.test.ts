@@ -90,7 +90,7 @@ test('CSV: RFC 4180 with CRLF records, a header, and quoting where needed', () =
   assert.equal(records.find((r) => r.metric === 'bytes_in' && r.scope === 'global')?.value, '1000');
   assert.equal(records.find((r) => r.metric === 'used_bytes' && r.period === 'weekly')?.value, '3000');
   assert.equal(records.find((r) => r.metric === 'dropped_packets' && r.kind === 'syn_rate' && r.proxy === 'alpha')?.value, '1900');
-  assert.ok(text.includes('l7_blocked_by_reason,l7_reason,alpha,,,invalid_protocol,4,\r\n'));
+  assert.ok(text.includes('l7_blocked_by_reason,l7_reason,alpha,,,invalid_protocol,,4\r\n'));
   assert.ok(parseCsv(text).every((row) => row.length === 8));
 });
 
