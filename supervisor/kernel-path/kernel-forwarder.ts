@@ -266,7 +266,8 @@ export class KernelForwarder implements KernelLink {
   }
 
   private freeId(): number {
-    const used = new Set([...this.proxies.values()].map((p) => p.id).concat([...this.adopted.values()]));
+    // A draining predecessor keeps its number (and objects) until its flows end.
+    const used = new Set([...this.proxies.values(), ...this.retiring].map((p) => p.id).concat([...this.adopted.values()]));
     for (let id = 1; id <= MAX_PROXY_ID; id++) if (!used.has(id)) return id;
     throw new RoutexError('ERR_KERNEL_PATH_UNAVAILABLE', `more than ${MAX_PROXY_ID} kernel-mode proxies`);
   }

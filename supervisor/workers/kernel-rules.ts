@@ -12,6 +12,8 @@ export class KernelRules {
   /** Whether this proxy's rules are in: they forward even while its worker restarts. */
   installed = false;
   private readonly retirements = new Set<Promise<unknown>>();
+  /** Configs whose rules were already retired (a rename retires before the new name installs). */
+  private readonly retired = new WeakSet<ProxyConfig>();
 
   constructor(
     private readonly link: KernelLink,
@@ -38,9 +40,10 @@ export class KernelRules {
     this.retire(config.name, timeoutMs);
   }
 
-  /** The rules of `previous` go (draining their flows) when `next` no longer uses them under that name. */
+  /** The rules of `previous` go (draining their flows) when `next` no longer uses them under that name; once. */
   replaced(previous: ProxyConfig, next: ProxyConfig): void {
-    if (previous.dataPath !== 'kernel' || (next.dataPath === 'kernel' && next.name === previous.name)) return;
+    if (previous.dataPath !== 'kernel' || (next.dataPath === 'kernel' && next.name === previous.name) || this.retired.has(previous)) return;
+    this.retired.add(previous);
     this.retire(previous.name, drainTimeoutOf(previous));
     if (next.dataPath !== 'kernel') this.installed = false;
   }

@@ -147,6 +147,8 @@ export class ProxyController {
       return 'started';
     }
     if (sameConfig(previous, config)) return 'unchanged';
+    // A renamed kernel-mode proxy: the old name's origins leave the kernel before the new name claims them.
+    if (previous.dataPath === 'kernel' && config.dataPath === 'kernel' && previous.name !== config.name) this.kernel.replaced(previous, config);
     if (config.dataPath === 'kernel' && !(await this.installKernel(config))) return 'unchanged';
     // Kernel-mode workers hold no sockets: any change of theirs applies in place.
     const sameDataPath = previous.dataPath === config.dataPath;

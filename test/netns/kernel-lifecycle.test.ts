@@ -69,8 +69,15 @@ describe('kernel forwarding: reloads, removal, crash and restart', { skip: skipO
     assert.deepEqual(ruleHandles(await lab.table()), handles);
   });
 
+  it('a renamed proxy keeps forwarding under its new name', async () => {
+    supervisor.writeProxy('w.yaml', weighted(`    "${b}": 3\n`).replace('name: "w"', 'name: "w2"'));
+    await waitFor('w2 running', async () => (await supervisor.proxy('w2'))?.state === 'running', { timeoutMs: 8000 });
+    await waitFor('the old name\'s rules gone', async () => (await lab.nft(['list', 'table', 'inet', 'routex'])).includes('proxy=w ') === false, { timeoutMs: 8000 });
+    assert.deepEqual(await who(25600), { [`${a}:35565`]: 10, [`${b}:35565`]: 30 });
+  });
+
   it('deleting the proxy removes every object and element it owned; the other proxy runs on', async () => {
-    const id = await lab.proxyId('w');
+    const id = await lab.proxyId('w2');
     supervisor.removeProxy('w.yaml');
     await waitFor('the proxy\'s chains gone', async () => !chainsOf(await lab.table()).some((name) => name.startsWith(`p${id}_`)), { timeoutMs: 8000 });
     const listing = await lab.nft(['list', 'table', 'inet', 'routex']);

@@ -118,6 +118,18 @@ test('health facts and suspension reach the kernel; a stop retires the rules wit
   assert.equal(controller.kernel.installed, false);
 });
 
+test('a renamed proxy retires the old name\'s rules before the new name installs, once', async () => {
+  const { link, workers, controller } = setup();
+  await controller.apply(config());
+  workers[0]!.answer('proxy.start', { listeners: [], listenErrors: [] });
+  const renaming = controller.apply(config({ name: 'k2' }));
+  await new Promise((resolve) => setImmediate(resolve));
+  workers[0]!.answer('proxy.reconfigure', {});
+  assert.equal(await renaming, 'reconfigured');
+  assert.deepEqual(link.calls.slice(2), ['retire k 3000', 'install k2 kernel suspended=false']);
+  assert.equal(controller.kernel.installed, true);
+});
+
 test('a change applies in place, even of origin ports; a switch to userspace retires the kernel rules', async () => {
   const { link, workers, controller } = setup();
   await controller.apply(config());
