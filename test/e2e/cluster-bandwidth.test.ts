@@ -71,7 +71,12 @@ test('scope cluster: 1.2 MB through each of two nodes uses up a 2 MB daily quota
   t.diagnostic(`both nodes suspended cq ${Date.now() - sentAt} ms after B's bytes reached the backend`);
 
   for (const node of ['a', 'b'] as const) {
-    const cq = await bandwidth(nodes[node], 'cq');
+    // The quota is crossed while B's bytes are still being reported, so suspension can come
+    // before the last of them reach the shared counter: wait for the counter to settle.
+    const cq = await waitFor(`node ${node} to count both nodes' bytes`, async () => {
+      const view = await bandwidth(nodes[node], 'cq');
+      return view.daily_used >= 2 * SENT ? view : undefined;
+    }, { timeoutMs: 5000 });
     assert.equal(cq.daily_used, 2 * SENT, `node ${node} counts both nodes' bytes once`);
     assert.deepEqual(Object.fromEntries(Object.entries(cq.nodes).map(([n, used]: [string, any]) => [n, used.daily])), { 'node-a': SENT, 'node-b': SENT });
     assert.match(cq.suspended_reason, /daily limit of 2097152 bytes/);

@@ -173,17 +173,26 @@ test('UDP: an idle session expires after udp_session_timeout', async (t) => {
   t.after(() => sup.stop());
   const client = dgram.createSocket('udp4');
   t.after(() => client.close());
-  const replied = new Promise((resolve) => client.once('message', resolve));
-  client.send('hello', port, '127.0.0.1');
-  await replied;
-  // The session's last activity is the reply; the API's count lags by up to a report interval.
+  const exchange = (text: string) =>
+    new Promise((resolve) => {
+      client.once('message', resolve);
+      client.send(text, port, '127.0.0.1');
+    });
+  // The API's count lags by up to a report interval, so the session is kept busy until the API
+  // shows it; its idle time starts at the last reply.
+  await exchange('hello');
+  const keepBusy = setInterval(() => client.send('busy', port, '127.0.0.1'), 250);
+  try {
+    await sup.waitForProxy('udp', 'one session', (p) => p.active_udp_sessions === 1);
+  } finally {
+    clearInterval(keepBusy);
+  }
+  await exchange('still here');
   const idleSince = Date.now();
-  await sup.waitForProxy('udp', 'one session', (p) => p.active_udp_sessions === 1);
   await sup.waitForProxy('udp', 'the session to expire', (p) => p.active_udp_sessions === 0, 5000);
-  assert.ok(Date.now() - idleSince >= 900);
-  const again = new Promise((resolve) => client.once('message', resolve));
-  client.send('again', port, '127.0.0.1');
-  await again;
+  assert.ok(Date.now() - idleSince >= 900, `expired ${Date.now() - idleSince} ms after the last reply, timeout is 1 s`);
+  assert.equal(backend.sources.size, 1, 'one session served both datagrams');
+  await exchange('again');
   assert.equal(backend.sources.size, 2, 'a new session (new upstream socket) serves the returning client');
 });
 
