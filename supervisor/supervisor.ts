@@ -7,6 +7,7 @@ import type { Logger } from './logging/logger.js';
 import { ConfigChecker } from './config/config-checker.js';
 import { ProxyDirectory, type ProxyFile } from './config/proxy-directory.js';
 import { ConfigRejectionLog } from './config/rejection-log.js';
+import { EventLoopLag } from './stats/event-loop-lag.js';
 import { ProxyWatcher } from './config/proxy-watcher.js';
 import { ProxyFleet, type ReconcileReport } from './workers/proxy-fleet.js';
 import { ApiServer } from './api/api-server.js';
@@ -59,6 +60,8 @@ export class Supervisor {
   private readonly bodyChecker: ConfigChecker;
   private readonly directory: ProxyDirectory;
   private readonly rejections: ConfigRejectionLog;
+  /** How long the event loop was held up lately: the `event_loop_lag_ms` metric. */
+  private readonly eventLoopLag = new EventLoopLag();
   private api: ApiServer | null = null;
   /** Set at start when `cluster.enabled`: the Redis link, shared bans and cluster-wide usage. */
   private cluster: ClusterNode | null = null;
@@ -94,7 +97,7 @@ export class Supervisor {
     this.bandwidth = new BandwidthManager({ list: proxies }, this.store.bandwidth, () => this.global.timezone, logger.child({ component: 'bandwidth' }), clock);
     // With iptables on, the ban list is mirrored into the kernel too (ipset), so banned flooders cost the workers nothing.
     this.firewall = new FirewallManager(global.iptables, logger.child({ component: 'firewall' }), runCommand, this.l7.banList);
-    const supervisorState = () => ({ bansActive: this.l7.banList.size, clusterConnected: this.cluster?.connected === true ? 1 : 0 });
+    const supervisorState = () => ({ bansActive: this.l7.banList.size, clusterConnected: this.cluster?.connected === true ? 1 : 0, eventLoopLagMs: this.eventLoopLag.maxMs });
     this.metrics = new MetricsService(proxies, this.store.metrics, this.bandwidth, () => this.global.metrics, logger.child({ component: 'metrics' }), clock, supervisorState, this.firewall);
     this.watcher = new ProxyWatcher(
       paths.proxiesDir,
@@ -110,6 +113,7 @@ export class Supervisor {
   }
 
   async start(): Promise<void> {
+    this.eventLoopLag.start();
     this.fileChecker.warmUp();
     this.bodyChecker.warmUp();
     // Watch first: a file written while the first workers start is then picked up by a reload
@@ -158,6 +162,7 @@ export class Supervisor {
     await this.cluster?.close(shared, Date.now(), this.global.timezone);
     this.store.close();
     await Promise.all([this.fileChecker.close(), this.bodyChecker.close()]);
+    this.eventLoopLag.stop();
     this.logger.info('routex stopped');
   }
 

@@ -6,5 +6,7 @@ import type { TcpRelay } from './tcp-relay.js';
 export interface RelayHost {
   readonly config: ProxyConfig;
   readonly counters: ProxyCounters;
+  /** Told of socket errors: running out of file descriptors is counted and logged there. */
+  readonly descriptors: { socketFailed(error: unknown): void };
   relayFinished(relay: TcpRelay, reason: string): void;
 }

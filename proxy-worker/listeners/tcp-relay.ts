@@ -194,7 +194,8 @@ export class TcpRelay implements GuardedTcp {
     this.client.end();
   };
 
-  private readonly onSocketError = (): void => {
+  private readonly onSocketError = (error: Error): void => {
+    this.host.descriptors.socketFailed(error);
     // 'close' follows every 'error'; the close handlers decide what happens to the other side.
   };
 

@@ -11,6 +11,8 @@ const MAX_PENDING_DATAGRAMS = 64;
 
 export interface UdpSessionHost {
   readonly counters: { bytesIn: number; bytesOut: number; udpDropped: number; proxyProtocolRefused: number };
+  /** Told of socket errors: running out of file descriptors is counted and logged there. */
+  readonly descriptors: { socketFailed(error: unknown): void };
   sessionEnded(session: UdpSession, reason: string): void;
 }
 
@@ -148,7 +150,8 @@ export class UdpSession {
     this.onReply(datagram);
   };
 
-  private readonly onError = (): void => {
+  private readonly onError = (error: Error): void => {
+    this.host.descriptors.socketFailed(error);
     // ICMP unreachable and the like: end the session; the client's next datagram opens a new one.
     this.end('upstream error');
   };

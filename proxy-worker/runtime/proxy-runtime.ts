@@ -27,6 +27,7 @@ import type { RelayHost } from '../listeners/relay-host.js';
 import { createProxyCounters } from './proxy-counters.js';
 import { TimeoutSweeper } from './timeout-sweeper.js';
 import { ThrottledWarning } from './throttled-warning.js';
+import { FdMonitor } from './fd-monitor.js';
 import { Admission } from './admission.js';
 import { coarseClock } from './clock.js';
 import { AclEnforcer } from './acl-enforcer.js';
@@ -59,6 +60,8 @@ export interface StartedListeners {
  */
 export class ProxyRuntime implements RelayHost, UdpSessionHost, FirstBytesHost, ProtectedConnections {
   readonly counters = createProxyCounters();
+  /** File descriptors: open, the limit, and running out (sampled with each counter report). */
+  readonly descriptors: FdMonitor;
   readonly admission = new Admission();
   readonly acl = new AclEnforcer(this.admission);
   readonly protection: Protection;
@@ -94,6 +97,7 @@ export class ProxyRuntime implements RelayHost, UdpSessionHost, FirstBytesHost, 
     readonly logger: WorkerLogger,
     notify: (message: WorkerMessage) => void = () => undefined,
   ) {
+    this.descriptors = new FdMonitor(this.counters, logger);
     this.health = new UpstreamHealth(logger, notify, (upstream) => this.routing.healthChanged(upstream));
     this.routes = new RouteSet(config);
     this.acl.apply(config);

@@ -13,6 +13,7 @@ export class ThrottledWarning {
   constructor(
     private readonly logger: WorkerLogger,
     private readonly message: string,
+    private readonly level: 'warn' | 'error' = 'warn',
   ) {}
 
   hit(fields: Record<string, unknown>): void {
@@ -21,7 +22,7 @@ export class ThrottledWarning {
       this.suppressed++;
       return;
     }
-    this.logger.warn(this.message, { ...fields, occurrences: this.suppressed + 1 });
+    this.logger.log(this.level, this.message, { ...fields, occurrences: this.suppressed + 1 });
     this.lastLoggedAt = now;
     this.suppressed = 0;
   }

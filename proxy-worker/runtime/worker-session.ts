@@ -52,6 +52,7 @@ export class WorkerSession {
       const started = await candidate.start(this.handedSockets, udpHandover);
       this.handedSockets.clear();
       this.runtime = candidate;
+      void candidate.descriptors.sample();
       // A kernel-mode proxy's counters are the kernel's: the supervisor reads and reports them.
       if (config.dataPath === 'userspace') this.reportTimer = setInterval(() => this.reportCounters(), REPORT_INTERVAL_MS);
       return started;
@@ -115,6 +116,8 @@ export class WorkerSession {
   private reportCounters(): void {
     const runtime = this.runtime;
     if (runtime === null) return;
+    // The descriptor count read now goes out with the next report.
+    void runtime.descriptors.sample();
     const protection = runtime.protection;
     const l7 = protection.counters.take();
     for (const n of Object.values(l7.blocked)) runtime.counters.l7Blocked += n;

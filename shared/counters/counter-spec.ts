@@ -13,7 +13,7 @@ export const COUNTER_KINDS = ['counter', 'gauge'] as const;
 /** `counter` only grows (workers report deltas); `gauge` is a level that goes up and down. */
 export type CounterKind = (typeof COUNTER_KINDS)[number];
 
-export const COUNTER_UNITS = ['connections', 'sessions', 'datagrams', 'packets', 'bytes', 'events', 'proxies', 'upstreams', 'files', 'addresses', 'restarts', 'flag'] as const;
+export const COUNTER_UNITS = ['connections', 'sessions', 'datagrams', 'packets', 'bytes', 'events', 'proxies', 'upstreams', 'files', 'addresses', 'restarts', 'descriptors', 'seconds', 'flag'] as const;
 /** `flag` values are 0/1 in metrics and SQLite, booleans in the API. */
 export type CounterUnit = (typeof COUNTER_UNITS)[number];
 

@@ -14,8 +14,10 @@ export function escapeKey(text: string): string {
 }
 
 function fields(scope: MetricScope, values: MetricValues, extra: [string, number][] = []): string {
-  const pairs: [string, number][] = [...familiesOf(scope).map((f): [string, number] => [f.key, values[f.key] ?? 0]), ...extra];
-  return pairs.map(([key, value]) => `${escapeKey(key)}=${Math.trunc(value)}i`).join(',');
+  const families = familiesOf(scope);
+  const fractional = new Set(families.filter((f) => f.fractional === true).map((f) => f.key));
+  const pairs: [string, number][] = [...families.map((f): [string, number] => [f.key, values[f.key] ?? 0]), ...extra];
+  return pairs.map(([key, value]) => `${escapeKey(key)}=${fractional.has(key) ? String(value) : `${Math.trunc(value)}i`}`).join(',');
 }
 
 function line(measurement: string, tags: [string, string][], fieldSet: string, timestamp: string): string {
@@ -33,7 +35,7 @@ function line(measurement: string, tags: [string, string][], fieldSet: string, t
  * across proxies, global model only), `routex_proxy`, `routex_upstream`, `routex_route`, `routex_bandwidth`,
  * `routex_iptables` (kernel drops per rule kind), `routex_l7_reason` (L7 blocks, tag `reason`),
  * `routex_l7_event` (L7 events, tag `event`).
- * Every field is an integer (`42i`); the timestamp is in nanoseconds.
+ * Every field is an integer (`42i`) but durations in seconds (a float, `0.012`); the timestamp is in nanoseconds.
  */
 export function renderInflux(model: MetricsModel): string {
   const timestamp = (BigInt(model.atMs) * 1_000_000n).toString();

@@ -17,13 +17,15 @@ export interface MetricFamily {
   help: string;
   /** Proxy metrics that JSON, Influx and CSV also sum across proxies (the global totals). */
   total?: boolean;
+  /** A duration in seconds, with a fraction; every other value is a whole number. */
+  fractional?: boolean;
 }
 
 const SINCE = 'Counted since the supervisor started.';
 
 function familyOf({ scope, spec }: CounterEntry): MetricFamily {
   const help = spec.kind === 'counter' ? `${spec.help} ${SINCE}` : spec.help;
-  return { name: spec.prometheus, key: spec.key, type: spec.kind, scope, help, ...(spec.total === true ? { total: true } : {}) };
+  return { name: spec.prometheus, key: spec.key, type: spec.kind, scope, help, ...(spec.total === true ? { total: true } : {}), ...(spec.unit === 'seconds' ? { fractional: true } : {}) };
 }
 
 export const METRIC_FAMILIES: readonly MetricFamily[] = COUNTER_ENTRIES.map(familyOf);

@@ -51,7 +51,7 @@ export function collectMetrics(
   bandwidth: BandwidthManager,
   reloadErrors: number,
   atMs: number,
-  inputs: SupervisorInputs = { bansActive: 0, clusterConnected: 0 },
+  inputs: SupervisorInputs = { bansActive: 0, clusterConnected: 0, eventLoopLagMs: 0 },
   drops: DropSource = noDrops,
 ): MetricsModel {
   const named = controllers.filter(isNamed).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));

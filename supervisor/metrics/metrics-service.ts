@@ -31,7 +31,7 @@ export class MetricsService {
     readonly config: () => MetricsConfig,
     logger: RecorderLogger,
     private readonly clock: Clock,
-    private readonly supervisorState: () => SupervisorInputs = () => ({ bansActive: 0, clusterConnected: 0 }),
+    private readonly supervisorState: () => SupervisorInputs = () => ({ bansActive: 0, clusterConnected: 0, eventLoopLagMs: 0 }),
     /** The kernel's drop counters (the firewall); absent in tests without one. */
     private readonly kernel: KernelDrops | null = null,
   ) {

@@ -18,6 +18,8 @@ export interface SupervisorInputs {
   bansActive: number;
   /** 1 while this node is connected to the cluster's Redis. */
   clusterConnected: number;
+  /** The worst event-loop delay of the last 10 s, in ms. */
+  eventLoopLagMs: number;
 }
 
 /** What the supervisor-scope values are computed from. */
@@ -32,6 +34,7 @@ const SUPERVISOR: Computed<'supervisor', SupervisorState> = {
   configReloadErrors: (s) => s.reloadErrors,
   bansActive: (s) => s.bansActive,
   clusterConnected: (s) => s.clusterConnected,
+  eventLoopLagSeconds: (s) => s.eventLoopLagMs / 1000,
 };
 
 /** Upstreams known and healthy; before the first counter report every configured one counts, healthy while running. */

@@ -15,6 +15,7 @@ import { freePort } from '../helpers/free-ports.js';
 import { proxyYaml } from '../helpers/proxy-yaml.js';
 import { waitFor } from '../helpers/wait-for.js';
 import { ALIAS_BOMB } from '../helpers/hostile-input.js';
+import { failOnMissing, missingTool, skipOutsideCi } from '../helpers/system-tools.js';
 
 function routexCheck(globalFile: string, proxiesDir: string, asUser?: string): { status: number | null; stderr: string } {
   const command = [process.execPath, CLI, 'check', '--config', globalFile, '--proxies', proxiesDir];
@@ -111,7 +112,10 @@ test('every way a file fails to read or parse makes only that file invalid, with
   }
 });
 
-test('routex check as an unprivileged user names a file it may not read, and checks the others', (t) => {
+const NO_SETPRIV = missingTool('setpriv', 'util-linux');
+
+test('routex check as an unprivileged user names a file it may not read, and checks the others', { skip: skipOutsideCi(NO_SETPRIV) }, (t) => {
+  failOnMissing(NO_SETPRIV);
   const dir = mkdtempSync(path.join(os.tmpdir(), 'routex-perm-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   chmodSync(dir, 0o755);

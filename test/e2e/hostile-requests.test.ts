@@ -11,6 +11,7 @@ import { startHealthPoller } from '../helpers/health-poller.js';
 import { ALIAS_BOMB, allRoutes, bodyRoutes, deepArrayJson, deepObjectJson, manyKeysJson, sendRaw } from '../helpers/hostile-input.js';
 import { tcpRoundTrip } from '../helpers/tcp-client.js';
 import { waitFor } from '../helpers/wait-for.js';
+import { parsePrometheus, promSum } from '../helpers/metrics-parsers.js';
 
 const KEYS_32K = Buffer.from(manyKeysJson(32_000));
 const YAML_32K = Buffer.from(Array.from({ length: 32_000 }, (_, i) => `k${i}: ${i}\n`).join(''));
@@ -140,4 +141,21 @@ test('a caller without a valid key gets 401 before the body is read, on every ro
   assert.deepEqual(wrong, []);
   const withKey = await sendRaw(sup.apiPort, 'POST', '/api/proxies', Buffer.from('{bad'), 'application/json', ADMIN_KEY);
   assert.equal(withKey.status, 400, 'with a key, the same body is read and refused');
+});
+
+test('the supervisor\'s event-loop lag is a metric: a 400 ms stall shows as at least 400 ms', async (t) => {
+  const { sup } = await startWithProxy(t);
+  const lagMs = async (): Promise<number> => 1000 * promSum(parsePrometheus((await sup.api('GET', '/metrics?format=prometheus', { key: ADMIN_KEY })).text), 'routex_event_loop_lag_seconds');
+  const calm = await lagMs();
+  // Held from outside, as a long synchronous step would hold it: every timer runs that much late.
+  process.kill(sup.pid, 'SIGSTOP');
+  const stoppedAt = performance.now();
+  await new Promise((resolve) => setTimeout(resolve, 400));
+  process.kill(sup.pid, 'SIGCONT');
+  const stalledMs = performance.now() - stoppedAt;
+  const after = await waitFor('the stall in the metric', async () => ((await lagMs()) >= 400 ? lagMs() : undefined), { timeoutMs: 5000 });
+  t.diagnostic(`routex_event_loop_lag_seconds: ${calm / 1000} before, ${after / 1000} after a ${Math.round(stalledMs)} ms stop`);
+  assert.ok(after >= 400 && after < stalledMs + 1000, `${after} ms after a ${Math.round(stalledMs)} ms stop`);
+  const json = await sup.api('GET', '/metrics?format=json', { key: ADMIN_KEY });
+  assert.ok(json.body.event_loop_lag_seconds >= 0.4, json.text.slice(0, 300));
 });

@@ -53,7 +53,7 @@ function splitUnescaped(text: string, separator: string): string[] {
 
 const unescape = (s: string): string => s.replace(/\\(.)/g, '$1');
 
-/** Influx line protocol with integer fields only (`42i`), as RouteX writes it. */
+/** Influx line protocol as RouteX writes it: integer fields (`42i`), and floats for durations in seconds (`0.012`). */
 export function parseInflux(text: string): InfluxLine[] {
   return text
     .split('\n')
@@ -66,8 +66,9 @@ export function parseInflux(text: string): InfluxLine[] {
       const fields: Record<string, number> = {};
       for (const part of splitUnescaped(fieldText, ',')) {
         const [key, value] = splitUnescaped(part, '=');
-        if (!/^-?\d+i$/.test(value ?? '')) throw new Error(`field ${key} is not an integer: ${value}`);
-        fields[unescape(key!)] = Number(value!.slice(0, -1));
+        const integer = /^-?\d+i$/.test(value ?? '');
+        if (!integer && !(key!.endsWith('_seconds') && /^\d+(\.\d+)?(e-?\d+)?$/.test(value ?? ''))) throw new Error(`field ${key} is not an integer: ${value}`);
+        fields[unescape(key!)] = Number(integer ? value!.slice(0, -1) : value);
       }
       return { measurement: unescape(measurement!), tags, fields, timestamp: BigInt(ts) };
     });

@@ -6,7 +6,11 @@ import { Timestamp } from './common-schemas.js';
 import { counterSchema } from './counter-schemas.js';
 
 function valuesOf(scope: MetricScope, only: (total: boolean) => boolean = () => true): Record<string, TSchema> {
-  return Object.fromEntries(familiesOf(scope).filter((f) => only(f.total === true)).map((f) => [f.key, Type.Integer({ description: `${f.help} (Prometheus: ${f.name})` })]));
+  return Object.fromEntries(
+    familiesOf(scope)
+      .filter((f) => only(f.total === true))
+      .map((f) => [f.key, (f.fractional === true ? Type.Number : Type.Integer)({ description: `${f.help} (Prometheus: ${f.name})` })]),
+  );
 }
 
 const PeriodMetrics = Type.Object(valuesOf('bandwidth'), { additionalProperties: false });

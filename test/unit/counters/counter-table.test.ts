@@ -63,7 +63,7 @@ function world() {
   const clock = { ms: 1_800_000_000_000, now() { return this.ms; } };
   const bandwidth = new BandwidthManager({ list: () => [controller] }, new BandwidthStore(db), () => 'UTC', logger, clock);
   const drops = (proxy: string): DropCount[] => (proxy === 'mc' ? [{ proxy, kind: 'SynRate', packets: IPTABLES_DROPS.droppedPackets, bytes: IPTABLES_DROPS.droppedBytes }] : []);
-  return { controller, db, clock, bandwidth, model: collectMetrics([controller], bandwidth, 3, clock.now(), { bansActive: 0, clusterConnected: 0 }, drops) };
+  return { controller, db, clock, bandwidth, model: collectMetrics([controller], bandwidth, 3, clock.now(), { bansActive: 0, clusterConnected: 0, eventLoopLagMs: 0 }, drops) };
 }
 
 const named = (entry: CounterEntry): string => `${entry.scope}.${entry.name} (${entry.spec.prometheus})`;
