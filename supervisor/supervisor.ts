@@ -60,7 +60,7 @@ export class Supervisor {
   private readonly bodyChecker: ConfigChecker;
   private readonly directory: ProxyDirectory;
   private readonly rejections: ConfigRejectionLog;
-  /** How long the event loop was held up lately: the `event_loop_lag_ms` metric. */
+  /** How long the event loop was held up lately: the `event_loop_lag_seconds` metric. */
   private readonly eventLoopLag = new EventLoopLag();
   private api: ApiServer | null = null;
   /** Set at start when `cluster.enabled`: the Redis link, shared bans and cluster-wide usage. */
