@@ -39,8 +39,20 @@ test('a worker out of file descriptors logs it once per interval, counts it, and
   const metrics = parsePrometheus((await sup.api('GET', '/metrics?format=prometheus', { key: ADMIN_KEY })).text);
   t.diagnostic(`limit ${limit}: ${clients.length} connections tried, ${clients.filter((c) => !c.closed).length} still open; open_fds ${view.open_fds}, fd_exhausted ${view.fd_exhausted}; ${lines.length} log line(s): ${JSON.stringify(lines[0])}`);
 
+  assert.ok(clients.some((c) => c.closed), 'connections past the limit were reset');
   assert.equal(lines.length, 1, 'once per 10 s, however many times it happened');
   assert.deepEqual([lines[0]!['level'], lines[0]!['proxy'], lines[0]!['fdLimit']], ['error', 'p', limit]);
+  // Still at the limit (the open connections hold it there): the next line comes one interval
+  // later and stands for every time it happened meanwhile.
+  const again = await waitFor('the exhaustion logged again', () => {
+    const found = sup.logs.filter((l) => l['message'] === EXHAUSTED);
+    return found.length > 1 ? found : undefined;
+  }, { timeoutMs: 15_000 });
+  const apartMs = Date.parse(String(again[1]!['timestamp'])) - Date.parse(String(lines[0]!['timestamp']));
+  t.diagnostic(`logged again ${apartMs} ms later: ${JSON.stringify(again[1])}`);
+  assert.equal(again.length, 2);
+  assert.ok(apartMs >= 10_000 && apartMs < 13_000, `${apartMs} ms between the lines`);
+  assert.ok((again[1]!['occurrences'] as number) > 1, 'the second line counts what happened since the first');
   assert.ok((view.open_fds as number) >= limit - 1, `open_fds ${view.open_fds} of ${limit}`);
   assert.equal(view.fd_limit, limit);
   assert.ok((view.fd_exhausted as number) >= 1);
