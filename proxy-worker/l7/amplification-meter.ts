@@ -14,12 +14,14 @@ export class AmplificationMeter {
 
   private sliceMs: number;
 
-  constructor(windowMs: number) {
+  constructor(private windowMs: number) {
     this.sliceMs = Math.max(1, windowMs / SLICES);
   }
 
-  /** A new window length; the sums start over. */
+  /** A new window length; the sums start over (an unchanged one keeps them). */
   setWindow(windowMs: number): void {
+    if (windowMs === this.windowMs) return;
+    this.windowMs = windowMs;
     this.sliceMs = Math.max(1, windowMs / SLICES);
     this.requests.fill(0);
     this.responses.fill(0);

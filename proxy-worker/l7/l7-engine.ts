@@ -55,21 +55,43 @@ export class L7Engine implements TcpGuardOwner, UdpGuardOwner {
     this.timer.unref();
   }
 
+  /** Stops the timer and lets go of live connections: nothing throttles or ends them any more. */
   close(): void {
     if (this.timer !== null) clearInterval(this.timer);
     this.timer = null;
+    this.applyToLive(0, 0, 1, 0, Number.POSITIVE_INFINITY, this.config.amplification.windowMs);
   }
 
-  /** New limits apply to live connections too; the IPs' histories are kept. */
+  /**
+   * New limits apply to the live connections and sessions that have a guard too (the payload
+   * rates, min_recv_rate_bps, the amplification ratio and window); the IPs' histories are kept.
+   */
   reconfigure(config: L7Config): void {
     this.config = config;
     this.cyclingRejection = this.cyclingRejectionOf(config);
     this.indexScores(config);
-    const rate = config.payloadRateLimit;
-    const perConn = rate.enabled ? rate.maxBytesPerSecPerConn : 0;
-    const perIp = rate.enabled ? rate.maxBytesPerSecPerIp : 0;
-    for (const guard of [...this.tcpGuards, ...this.udpGuards]) guard.bucket?.setLimits(perConn, perConn * rate.burstMultiplier);
-    this.ips.forEachBucket((bucket) => bucket.setLimits(perIp, perIp * rate.burstMultiplier));
+    const { payloadRateLimit: rate, slowConnection: slow, amplification } = config;
+    this.applyToLive(
+      rate.enabled ? rate.maxBytesPerSecPerConn : 0,
+      rate.enabled ? rate.maxBytesPerSecPerIp : 0,
+      rate.burstMultiplier,
+      slow.enabled ? slow.minRecvRateBps : 0,
+      amplification.enabled ? amplification.maxResponseToRequestRatio : Number.POSITIVE_INFINITY,
+      amplification.windowMs,
+    );
+  }
+
+  private applyToLive(perConn: number, perIp: number, burst: number, minRecvRateBps: number, maxRatio: number, windowMs: number): void {
+    const now = this.now();
+    for (const guard of this.tcpGuards) {
+      guard.bucket?.setLimits(perConn, perConn * burst);
+      guard.setMinRecvRate(minRecvRateBps, now);
+    }
+    for (const guard of this.udpGuards) {
+      guard.bucket?.setLimits(perConn, perConn * burst);
+      guard.setAmplification(maxRatio, windowMs);
+    }
+    this.ips.forEachBucket((bucket) => bucket.setLimits(perIp, perIp * burst));
   }
 
   /** The first-bytes steps for new connections (TCP) or sessions (UDP) of this proxy. */

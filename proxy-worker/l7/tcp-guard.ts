@@ -30,7 +30,7 @@ export class TcpGuard {
     private readonly state: IpState,
     /** This connection's own bucket (max_bytes_per_sec_per_conn), or null. */
     readonly bucket: TokenBucket | null,
-    private readonly minRecvRateBps: number,
+    private minRecvRateBps: number,
   ) {
     state.live++;
   }
@@ -39,6 +39,14 @@ export class TcpGuard {
   attach(connection: GuardedTcp, nowMs: number): void {
     this.connection = connection;
     if (this.minRecvRateBps > 0) this.rate = new ReceiveRate(nowMs, connection.bytesIn);
+  }
+
+  /** A changed min_recv_rate_bps (0 = off); a window starts now when it was off. */
+  setMinRecvRate(bps: number, nowMs: number): void {
+    if (bps === this.minRecvRateBps) return;
+    this.minRecvRateBps = bps;
+    if (bps <= 0) this.rate = null;
+    else if (this.rate === null && this.connection !== null) this.rate = new ReceiveRate(nowMs, this.connection.bytesIn);
   }
 
   /** Bytes just read from the client; returns how long to stop reading (0: keep going). */

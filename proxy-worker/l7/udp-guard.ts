@@ -22,9 +22,15 @@ export class UdpGuard {
     private readonly state: IpState,
     readonly bucket: TokenBucket | null,
     readonly meter: AmplificationMeter | null,
-    private readonly maxRatio: number,
+    private maxRatio: number,
   ) {
     state.live++;
+  }
+
+  /** A changed amplification setting (ratio Infinity = off); a new window starts the sums over. */
+  setAmplification(maxRatio: number, windowMs: number): void {
+    this.maxRatio = maxRatio;
+    this.meter?.setWindow(windowMs);
   }
 
   /** A datagram from the client: false when it is over the rate and must be dropped. */

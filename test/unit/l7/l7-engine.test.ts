@@ -171,3 +171,51 @@ test('reconfigure: a turned-off rate limit lets a throttled connection go at onc
   e.reconfigure({ ...config, payloadRateLimit: { ...config.payloadRateLimit, enabled: false } });
   assert.equal(guard.waitMs(0), 0);
 });
+
+test('reconfigure: min_recv_rate_bps turned on, then off, for a live connection', () => {
+  const config = l7({ payloadRateLimit: { enabled: true, maxBytesPerSecPerConn: 1_000_000 } });
+  const { engine: e, clock } = engine(config);
+  const closed: string[] = [];
+  const idle = { bytesIn: 0, readsPaused: false, close: (r: string) => closed.push(r) };
+  e.tcpGuard('1.1.1.1')!.attach(idle, 0);
+  const run = (seconds: number) => {
+    for (let s = 0; s < seconds; s++) {
+      clock.now += 1000;
+      e.tick();
+    }
+  };
+  run(12);
+  assert.deepEqual(closed, [], 'no receive rate configured yet');
+  e.reconfigure({ ...config, slowConnection: { ...config.slowConnection, enabled: true, minRecvRateBps: 64 } });
+  run(9);
+  assert.deepEqual(closed, [], 'the first window starts at the reconfigure');
+  e.reconfigure({ ...config, slowConnection: { ...config.slowConnection, enabled: true, minRecvRateBps: 0 } });
+  run(12);
+  assert.deepEqual(closed, [], 'turned off before its window ended');
+  e.reconfigure({ ...config, slowConnection: { ...config.slowConnection, enabled: true, minRecvRateBps: 64 } });
+  run(11);
+  assert.deepEqual(closed, ['slow receive rate']);
+});
+
+test('reconfigure: a live session follows a changed amplification ratio, and amplification turned off', () => {
+  const config = l7({ amplification: { enabled: true, maxResponseToRequestRatio: 2 } });
+  const { engine: e } = engine(config);
+  const guard = e.udpGuard('1.1.1.1')!;
+  guard.inbound(10, 0);
+  e.reconfigure({ ...config, amplification: { ...config.amplification, maxResponseToRequestRatio: 20 } });
+  assert.equal(guard.outbound(150, 1), false, '15× is within the new ratio of 20');
+  assert.equal(guard.outbound(100, 2), true, '25× is not');
+  const other = e.udpGuard('2.2.2.2')!;
+  other.inbound(10, 0);
+  e.reconfigure({ ...config, amplification: { ...config.amplification, enabled: false } });
+  assert.equal(other.outbound(10_000, 1), false, 'off: nothing ends the session');
+});
+
+test('L7 turned off (the engine closed): live connections are no longer throttled', () => {
+  const { engine: e } = engine(l7({ payloadRateLimit: { enabled: true, maxBytesPerSecPerConn: 1000, maxBytesPerSecPerIp: 1000, burstMultiplier: 1 } }));
+  const guard = e.tcpGuard('1.1.1.1')!;
+  assert.ok(guard.onRead(5000, 0) > 0);
+  e.close();
+  assert.equal(guard.waitMs(0), 0);
+  assert.equal(guard.onRead(1_000_000, 1), 0);
+});
