@@ -149,15 +149,29 @@ l7_protection:
 `);
   const other = await echoing(ports.b, '127.0.0.5');
   t.after(() => other.destroy());
-  for (let i = 0; i < 2; i++) {
-    const junk = await TcpClient.connect(ports.a, { localAddress: '127.0.0.5' });
-    junk.write(Buffer.from('GET / HTTP/1.1\r\n\r\n'));
-    await junk.waitClosed(1000);
-  }
+  const udp = await UdpClient.bind('127.0.0.5');
+  t.after(() => udp.close());
+  assert.ok(await udpEchoes(udp, ports.ua));
+  assert.ok(await udpEchoes(udp, ports.ub));
+  const first = await TcpClient.connect(ports.a, { localAddress: '127.0.0.5' });
+  first.write(Buffer.from('GET / HTTP/1.1\r\n\r\n'));
+  await first.waitClosed(1000);
+  // The second invalid_protocol (30 + 30 points) reaches ban_threshold 60.
+  const second = await TcpClient.connect(ports.a, { localAddress: '127.0.0.5' });
+  const bannedAt = Date.now();
+  second.write(Buffer.from('GET / HTTP/1.1\r\n\r\n'));
+  await second.waitClosed(1000);
   await other.waitClosed(1000);
+  await waitFor('the udp sessions in ua and ub to end', async () => (await sessionsOf(sup, 'ua', '127.0.0.5')) + (await sessionsOf(sup, 'ub', '127.0.0.5')) === 0, { timeoutMs: 1000, intervalMs: 20 });
+  const closedMs = Date.now() - bannedAt;
+  t.diagnostic(`scored ban: the TCP connection in b and the UDP sessions in ua and ub closed ${closedMs} ms after the offending connection`);
+  assert.ok(closedMs < 1000, `closed after ${closedMs} ms`);
+  assert.equal(await udpEchoes(udp, ports.ub), false, 'the banned IP\'s datagrams are dropped in another proxy');
   const list = (await sup.api('GET', '/api/l7/banned', { key: ADMIN_KEY })).body;
   assert.equal(list[0].ip, '127.0.0.5');
   assert.equal(list[0].source, 'a');
+  assert.equal(Date.parse(list[0].expires_at) - Date.parse(list[0].created_at), 60_000, 'behavioral_scoring.ban_duration');
+  assert.match(list[0].reason, /^behavioural score 60 reached ban_threshold 60$/);
   const events = await waitFor('the events to be logged', async () => {
     const body = (await sup.api('GET', '/api/l7/events?ip=127.0.0.5', { key: ADMIN_KEY })).body as any[];
     return body.length >= 3 ? body : undefined;
@@ -184,6 +198,9 @@ l7_protection:
   assert.equal(promSum(prom, 'routex_bans_active'), 1);
   assert.ok(promSum(prom, 'routex_l7_blocked_total', { proxy: 'a' }) >= 2);
   const json = JSON.parse(await metric('json'));
+  assert.equal(json.bans_active, 1, 'the active bans gauge in JSON');
+  assert.equal(parseInflux(await metric('influx')).find((l) => l.measurement === 'routex')?.fields['bans_active'], 1, 'in Influx');
+  assert.equal(csvRecords(await metric('csv')).find((r) => r.metric === 'bans_active' && r.scope === 'global')?.value, '1', 'in CSV');
   assert.equal(json.proxies.find((p: any) => p.proxy === 'a').l7_event.invalid_protocol.l7_events, 2);
   assert.equal(parseInflux(await metric('influx')).find((l) => l.measurement === 'routex_l7_reason' && l.tags['reason'] === 'invalid_protocol')?.fields['l7_blocked_by_reason'], 2);
   assert.equal(csvRecords(await metric('csv')).find((r) => r.scope === 'l7_event' && r.kind === 'banned')?.value, '1');

@@ -74,11 +74,24 @@ test('after a valid first datagram, ACK, NAK and frame sets pass untouched; garb
 
   const player = await UdpClient.bind('127.0.0.1');
   t.after(() => player.close());
-  const session = [raknetPing(), raknetOpenRequest1(1464), raknetOpenRequest2(), Buffer.from([0xc0, 0, 1, 1, 0, 0, 0]), Buffer.from([0xa0, 0, 1, 1, 2, 0, 0]), Buffer.from([0x84, 0, 0, 0, 0x40, 0, 0x90, 0, 0, 0, 0x09])];
+  // Every frame set id 0x80–0x8F, with ACKs and NAKs between them: none of them is inspected.
+  const frames = Array.from({ length: 16 }, (_, i) => Buffer.from([0x80 + i, i, 0, 0, 0x40, 0, 0x90, 0, 0, 0, 0x09]));
+  const connected = frames.flatMap((frame, i) => [frame, Buffer.from([0xc0, 0, 1, 1, i, 0, 0]), Buffer.from([0xa0, 0, 1, 1, i, 0, 0])]);
+  const session = [raknetPing(), raknetOpenRequest1(1464), raknetOpenRequest2(), ...connected];
   for (const datagram of session) player.send(port, datagram);
   await waitFor('every datagram of the session at the backend', () => backend.received.length === session.length);
   assert.deepEqual(backend.received.map((d) => d.bytes), session);
   assert.equal(new Set(backend.received.map((d) => d.from)).size, 1, 'one session');
+
+  // Open connection requests 1 and 2 each pass as the first datagram of a session of their own.
+  for (const request of [raknetOpenRequest1(576), raknetOpenRequest2()]) {
+    const joiner = await UdpClient.bind('127.0.0.1');
+    t.after(() => joiner.close());
+    const before = backend.received.length;
+    joiner.send(port, request);
+    await waitFor('the open connection request at the backend', () => backend.received.length === before + 1);
+    assert.deepEqual(backend.received.at(-1)!.bytes, request);
+  }
 
   const attacker = await UdpClient.bind('127.0.0.6');
   t.after(() => attacker.close());
@@ -91,7 +104,7 @@ test('after a valid first datagram, ACK, NAK and frame sets pass untouched; garb
     const body = (await sup.api('GET', '/api/proxies/be/l7', { key: ADMIN_KEY })).body;
     return (body.blocked.invalid_protocol ?? 0) === garbage.length && (body.blocked.stray ?? 0) === 1 ? body : undefined;
   });
-  assert.equal(backend.received.length, session.length, 'no garbage reached the backend');
+  assert.equal(backend.received.length, session.length + 2, 'no garbage reached the backend');
   assert.equal(view.events.invalid_protocol, garbage.length);
   assert.equal(view.events.stray, undefined, 'a stray datagram is not an offence');
 });

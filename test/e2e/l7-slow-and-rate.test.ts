@@ -178,7 +178,7 @@ const MB = 1_048_576;
 test('payload rate: a client pushing 10 MB/s against a 1 MB/s per-connection limit gets 1 MB/s ± 20 %', async (t) => {
   const target = await sink();
   t.after(() => target.close());
-  const { port } = await proxyWith(t, target.port, `
+  const { sup, port } = await proxyWith(t, target.port, `
 l7_protection:
   enabled: true
   payload_rate_limit:
@@ -196,6 +196,15 @@ l7_protection:
   stop();
   t.diagnostic(`measured ${(rate / MB).toFixed(3)} MB/s against a 1 MB/s limit`);
   assert.ok(Math.abs(rate - MB) <= 0.2 * MB, `${(rate / MB).toFixed(2)} MB/s`);
+  // 5.5 s over the rate without a break: a sustained-excess event (the connection is throttled, not closed).
+  const view = await waitFor('the payload_rate_exceeded event', async () => {
+    const body = (await sup.api('GET', '/api/proxies/p/l7', { key: ADMIN_KEY })).body;
+    return (body.events.payload_rate_exceeded ?? 0) >= 1 ? body : undefined;
+  });
+  assert.ok(view.events.payload_rate_exceeded <= 2, 'at most one event per 5 s of excess');
+  const [event] = (await sup.api('GET', '/api/l7/events?proxy=p', { key: ADMIN_KEY })).body;
+  assert.deepEqual([event.event_type, event.action, event.protocol], ['payload_rate_exceeded', 'throttled', 'tcp']);
+  assert.equal(socket.destroyed, false, 'the throttled connection stays open');
 });
 
 test('payload rate: the per-IP limit is shared by 4 connections of one IP', async (t) => {
