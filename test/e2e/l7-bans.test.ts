@@ -76,7 +76,9 @@ test('a manual ban closes the IP\'s TCP connections and UDP sessions in every pr
   assert.equal(response.body.ban.ip, '127.0.0.2');
   await Promise.all(banned.map((c) => c.waitClosed(1000)));
   await waitFor('the udp sessions to end', async () => (await sessionsOf(sup, 'ua', '127.0.0.2')) + (await sessionsOf(sup, 'ub', '127.0.0.2')) === 0, { timeoutMs: 1000 });
-  assert.ok(Date.now() - started < 1500, `closed after ${Date.now() - started} ms`);
+  const closedMs = Date.now() - started;
+  t.diagnostic(`manual ban: TCP connections in a and b and UDP sessions in ua and ub closed ${closedMs} ms after the POST was sent`);
+  assert.ok(closedMs < 1000, `closed after ${closedMs} ms`);
   assert.equal(bystander.closed, false, 'another IP keeps its connection');
   assert.equal(await udpEchoes(udp, ports.ua), false, 'new datagrams of the banned IP are dropped');
   const refused = await TcpClient.connect(ports.b, { localAddress: '127.0.0.2' });
@@ -131,6 +133,7 @@ test('a ban holds across a supervisor restart and expires by itself on time', as
     }
   }, { timeoutMs: 12_000, intervalMs: 100 });
   const late = Date.now() - expiresAt;
+  t.diagnostic(`the ban survived the restart; the IP was let back ${late} ms after expires_at`);
   assert.ok(late > -300 && late < 1500, `let back ${late} ms after expires_at`);
   assert.deepEqual((await sup.api('GET', '/api/l7/banned', { key: ADMIN_KEY })).body, []);
 });
