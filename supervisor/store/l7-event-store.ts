@@ -27,7 +27,11 @@ interface EventRow {
   protocol: L7Event['protocol'];
 }
 
-/** The L7 event log (`l7_events`): one global order (the row id), newest first when read. */
+/**
+ * The L7 event log (`l7_events`). Read newest first by event time across all proxies (each worker
+ * sends its events once a second, so rows arrive up to a second out of time order); the row id,
+ * unique and in arrival order, breaks ties.
+ */
 export class L7EventStore {
   private readonly insert: Statement;
   private readonly prune: Statement;
@@ -57,7 +61,7 @@ export class L7EventStore {
       where.push('ip = ?');
       params.push(ip);
     }
-    const sql = `SELECT id, ts_ms, proxy, ip, type, points, action, detail, protocol FROM l7_events ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`;
+    const sql = `SELECT id, ts_ms, proxy, ip, type, points, action, detail, protocol FROM l7_events ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY ts_ms DESC, id DESC LIMIT ?`;
     const rows = this.db.prepare(sql).all(...params, limit) as EventRow[];
     return rows.map((r) => ({ id: r.id, atMs: r.ts_ms, proxy: r.proxy, ip: r.ip, type: r.type, points: r.points, action: r.action, detail: r.detail, protocol: r.protocol }));
   }

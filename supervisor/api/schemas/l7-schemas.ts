@@ -21,7 +21,7 @@ export const UnbanReply = Type.Object({ status: Type.Literal('unbanned'), ip: Ty
 
 export const L7EventView = Type.Object(
   {
-    id: Type.Integer({ description: 'Position in the one global order of events (higher is newer).' }),
+    id: Type.Integer({ description: 'Unique; in the order the events reached the supervisor (it breaks ties between events of the same millisecond).' }),
     time: Timestamp,
     proxy: Type.String(),
     ip: Type.String(),

@@ -108,12 +108,25 @@ test('the L7 event log keeps the newest 10,000 events in one order, filtered by 
   const event = (i: number, ip: string) => ({ atMs: 1000 + i, ip, type: 'invalid_protocol', points: 30, action: 'rejected' as const, detail: `#${i}`, protocol: 'tcp' as const });
   const batch = Array.from({ length: 6000 }, (_, i) => event(i, i % 2 === 0 ? '203.0.113.1' : '203.0.113.2'));
   store.add('a', batch);
-  store.add('b', batch.map((e, i) => ({ ...e, detail: `#${6000 + i}` })));
+  store.add('b', batch.map((e, i) => ({ ...e, atMs: e.atMs + 6000, detail: `#${6000 + i}` })));
   assert.equal((db.prepare('SELECT COUNT(*) AS n FROM l7_events').get() as { n: number }).n, L7_EVENTS_KEPT);
   const newest = store.query({ limit: 3 });
   assert.deepEqual(newest.map((e) => [e.proxy, e.detail]), [['b', '#11999'], ['b', '#11998'], ['b', '#11997']]);
   assert.ok(newest[0]!.id > newest[1]!.id);
   assert.equal(store.query({ limit: 10_000, proxy: 'a' }).length, 4000);
   assert.ok(store.query({ limit: 50, ip: '203.0.113.2', proxy: 'b' }).every((e) => e.ip === '203.0.113.2' && e.proxy === 'b'));
+  db.close();
+});
+
+test('the L7 event log reads newest first by event time, whichever worker\'s batch arrived first', () => {
+  const db = openStateDatabase(':memory:');
+  const store = new L7EventStore(db);
+  const event = (atMs: number, detail: string) => ({ atMs, ip: '203.0.113.1', type: 'invalid_protocol', points: 0, action: 'rejected' as const, detail, protocol: 'tcp' as const });
+  // Proxy b reports first, though a's events (sent with its next once-a-second report) are older.
+  store.add('b', [event(5_000, 'b1'), event(5_600, 'b2')]);
+  store.add('a', [event(4_800, 'a1'), event(5_300, 'a2'), event(5_600, 'a3')]);
+  assert.deepEqual(store.query({ limit: 10 }).map((e) => e.detail), ['a3', 'b2', 'a2', 'b1', 'a1']);
+  assert.deepEqual(store.query({ limit: 2 }).map((e) => e.detail), ['a3', 'b2'], 'the limit takes the newest by time');
+  assert.deepEqual(store.query({ limit: 10, proxy: 'a' }).map((e) => e.detail), ['a3', 'a2', 'a1']);
   db.close();
 });
