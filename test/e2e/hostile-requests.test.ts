@@ -49,13 +49,16 @@ test('a 32,000-key body is answered within 1 s while /api/health keeps answering
   assert.match(yamlReply.text, /this mapping has more than 1000 keys/);
   const health = await poller.stop();
   const served = sup.logs.filter((l) => l['message'] === 'api request' && l['path'] === '/api/proxies/validate' && l['status'] === 400).map((l) => l['durationMs']);
-  t.diagnostic(`${timings.length} 32k-key bodies answered in ${Math.round(Math.min(...timings))}-${Math.round(Math.max(...timings))} ms (supervisor: up to ${Math.max(...(served as number[]))} ms); the YAML one in ${Math.round(yamlReply.ms)} ms; /api/health over ${health.answered} polls: slowest answer ${describePoll(health.slowest)}, the supervisor's largest share ${describePoll(health.slowestOwn)}; with no requests: ${describePoll(calm.slowest)}`);
+  t.diagnostic(`${timings.length} 32k-key bodies answered in ${Math.round(Math.min(...timings))}-${Math.round(Math.max(...timings))} ms (supervisor: up to ${Math.max(...(served as number[]))} ms); the YAML one in ${Math.round(yamlReply.ms)} ms; /api/health over ${health.answered} polls: slowest answer ${describePoll(health.slowest)}, the supervisor's largest share ${describePoll(health.slowestOwn)}, its most CPU ${describePoll(health.busiest)}; with no requests: ${describePoll(calm.slowest)}`);
   assert.ok(Math.max(...timings) < 1000, `32k-key bodies took ${timings.map(Math.round).join(', ')} ms`);
   assert.ok(yamlReply.ms < 5000, `the 32k-key YAML body took ${Math.round(yamlReply.ms)} ms`);
   assert.ok(health.answered >= 20 && health.failed === 0, JSON.stringify(health));
-  // The supervisor's share: what the answer took less the time the supervisor and the poller sat
-  // waiting for a CPU (other processes' load on this shared machine); on a quiet machine the two are equal.
-  assert.ok(health.slowestOwnMs < 100, `/api/health took up to ${describePoll(health.slowestOwn)}`);
+  // The supervisor's part, not the machine's: while an answer was pending, the supervisor's main
+  // thread ran (its event loop busy with other work) for less than 100 ms, and the answer took less
+  // than 250 ms beyond the time the supervisor and the poller sat waiting for a CPU (which other
+  // processes on a shared machine cost; on a quiet one the answer's time is all the supervisor's).
+  assert.ok(health.busiest.supervisorRanMs < 100, `/api/health waited on ${describePoll(health.busiest)}`);
+  assert.ok(health.slowestOwnMs < 250, `/api/health took up to ${describePoll(health.slowestOwn)}`);
   noHandlerFailures(sup);
 });
 

@@ -1,10 +1,11 @@
 // Polls GET /api/health from a process of its own (so the test's own work cannot delay the
 // measurement) and reports the slowest answer when asked. Forked by health-poller.ts.
 //
-// Each answer's time is also split by the kernel's scheduler statistics: how long the
-// supervisor's main thread and this poller's thread sat runnable but waiting for a CPU while the
-// poll was open (/proc/<pid>/task/<pid>/schedstat, second field). What is left — the supervisor
-// running, or blocked on something of its own — is the supervisor's share of the delay.
+// Each answer's time is also split by the kernel's scheduler statistics
+// (/proc/<pid>/task/<pid>/schedstat): how long the supervisor's main thread ran while the poll was
+// open (its event loop's work the answer waited behind), and how long it and this poller's thread
+// sat runnable but waiting for a CPU (the machine's load). The time less that wait — the
+// supervisor running, or blocked on something of its own — is the supervisor's share of the delay.
 import http from 'node:http';
 import { readFileSync } from 'node:fs';
 
@@ -25,6 +26,7 @@ interface Poll {
 
 let slowest: Poll = { ms: 0, waitedForCpuMs: 0, supervisorRanMs: 0 };
 let slowestOwn: Poll = slowest;
+let busiest: Poll = slowest;
 let answered = 0;
 let failed = 0;
 let stopped = false;
@@ -54,6 +56,7 @@ function poll(): Promise<void> {
       const result: Poll = { ms, waitedForCpuMs: (supWaitedAfter - supWaited + pollerWaitedAfter - pollerWaited) / 1e6, supervisorRanMs: (supRanAfter - supRan) / 1e6 };
       if (result.ms > slowest.ms) slowest = result;
       if (own(result) > own(slowestOwn)) slowestOwn = result;
+      if (result.supervisorRanMs > busiest.supervisorRanMs) busiest = result;
       if (ok) answered++;
       else failed++;
       resolve();
@@ -77,5 +80,5 @@ while (!stopped && (count === 0 || answered + failed < count)) {
   first = false;
   await new Promise((resolve) => setTimeout(resolve, 10));
 }
-const report = { slowestMs: slowest.ms, slowest, slowestOwnMs: own(slowestOwn), slowestOwn, answered, failed };
+const report = { slowestMs: slowest.ms, slowest, slowestOwnMs: own(slowestOwn), slowestOwn, busiest, answered, failed };
 process.send!(report, () => process.exit(0));

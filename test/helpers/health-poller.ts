@@ -20,6 +20,11 @@ export interface HealthReport {
    */
   slowestOwnMs: number;
   slowestOwn: PollTiming;
+  /**
+   * The answer during which the supervisor's main thread ran longest: its event loop's work
+   * (other requests, timers) that the answer waited behind, whatever the machine's load.
+   */
+  busiest: PollTiming;
   answered: number;
   failed: number;
 }
