@@ -21,7 +21,12 @@ export interface GlobalParseResult {
 export function parseGlobalConfig(text: string, file: string): GlobalParseResult {
   const yaml = parseYamlMapping(text, file);
   if (yaml.value === undefined) return { issues: yaml.issues, warnings: [] };
-  const schema = validateAgainstSchema(GlobalFileSchema, yaml.value, file);
+  return checkGlobalValue(yaml.value, file);
+}
+
+/** global.yaml's content as a value (already within DOCUMENT_LIMITS): checked like the file. */
+export function checkGlobalValue(value: Record<string, unknown>, file: string): GlobalParseResult {
+  const schema = validateAgainstSchema(GlobalFileSchema, value, file);
   const global = schema.data as Filled<GlobalFile>;
   const ctx = new CheckContext(file, schema.issues);
   checkGlobal(global, ctx);

@@ -15,7 +15,7 @@ export const ERROR_CODES = {
   ERR_CONFIG_INVALID: { status: 400, message: 'The configuration is invalid; each problem names the file, the field path and the reason.' },
   ERR_ACL_INVALID: { status: 400, message: 'The ACL or rule in the request is invalid.' },
   ERR_ACL_CIDR_REQUIRED: { status: 400, message: 'The cidr query parameter is required.' },
-  ERR_ACL_FILE_INVALID: { status: 409, message: 'The file an ACL change would edit has errors of its own; fix them first.' },
+  ERR_ACL_FILE_INVALID: { status: 409, message: 'The file an ACL change would edit has errors of its own (fix them first), or could not be edited within 10 s.' },
   // API requests
   ERR_AUTH_MISSING_KEY: { status: 401, message: 'An API key is required (X-API-Key header, Authorization: Bearer, or ?api_key=).' },
   ERR_AUTH_INVALID_KEY: { status: 401, message: 'The API key is not one of the configured keys.' },
@@ -41,7 +41,7 @@ export const ERROR_CODES = {
   ERR_CONNECTION_NOT_FOUND: { status: 404, message: 'No open connection or UDP session has that id.' },
   ERR_PROXY_EXISTS: { status: 409, message: 'A proxy with that name already exists.' },
   ERR_PROXY_FILE_EXISTS: { status: 409, message: 'The proxy\'s file already exists in the proxies folder.' },
-  ERR_PROXY_FILE_INVALID: { status: 409, message: 'The proxy\'s file does not read as YAML within the document limits, so it cannot be edited; fix the file or replace it (PUT).' },
+  ERR_PROXY_FILE_INVALID: { status: 409, message: 'The proxy\'s file does not read as YAML within the document limits, so it cannot be edited (fix the file or replace it with PUT), or it could not be edited within 10 s.' },
   ERR_PROXY_CONFLICT: { status: 409, message: 'The config clashes with another proxy (name or listener).' },
   ERR_PROXY_NOT_RUNNING: { status: 409, message: 'The proxy is not running, so its worker cannot answer.' },
   ERR_PROXY_NOT_RUNNABLE: { status: 409, message: 'The proxy is disabled or invalid; enable or fix it first.' },

@@ -1,14 +1,15 @@
 import { isDeepStrictEqual } from 'node:util';
-import type { Document } from 'yaml';
 import type { AclConfig } from '../../shared/config/resolved-types.js';
-import { parseGlobalConfig } from '../../shared/config/load-global.js';
-import { parseProxyConfig } from '../../shared/config/load-proxy.js';
 import type { ConfigIssue } from '../../shared/config/errors.js';
+import { MAX_CONFIG_FILE_BYTES } from '../../shared/config/document-limits.js';
 import type { AclScope } from '../../shared/acl/acl-counts.js';
-import { editYamlSection } from '../config/yaml-section-writer.js';
+import type { AclEdit, AclEditResult } from '../config/file-edit-jobs.js';
+import { rewriteFile, UneditableFileError } from '../config/yaml-file-writer.js';
 import type { ProxyController } from '../workers/proxy-controller.js';
 import type { ApiContext } from './api-context.js';
 import { ApiError } from './api-error.js';
+import { rejectAclBody } from './acl-body.js';
+import { checkOffLoop } from './off-loop-check.js';
 import { findProxy } from './proxy-lookup.js';
 import { aclView, type AclViewBody } from './views/acl-view.js';
 
@@ -21,9 +22,17 @@ export interface WorkersReport {
   stale: string[];
 }
 
+export interface AclChange {
+  changed: boolean;
+  workers: WorkersReport;
+  /** Where an inserted rule went. */
+  index: number;
+  /** How many rules a removal took out. */
+  removed: number;
+}
+
 /** How long an answer waits for a worker that had to (re)start. */
 const SETTLE_MS = 10_000;
-const NO_CHANGE = Symbol('no change');
 
 function fileProblem(file: string, issues: ConfigIssue[]): never {
   const summary = issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; ');
@@ -35,9 +44,9 @@ function fileProblem(file: string, issues: ConfigIssue[]): never {
 /**
  * ACL changes through the API. Each change edits the `acl:` section of the YAML file that holds
  * the ACL (global.yaml or the proxy's file) — the rest of the file is left byte for byte — is
- * checked by loading the edited text like the file itself, is written atomically, and is then
- * applied by a reload: every affected worker gets the new ACL in place before the answer goes
- * out. Changes run one at a time.
+ * checked by loading the edited text like the file itself (all of it on the config-check thread),
+ * is written atomically, and is then applied by a reload: every affected worker gets the new ACL
+ * in place before the answer goes out. Changes run one at a time.
  */
 export class AclFileService {
   private queue: Promise<unknown> = Promise.resolve();
@@ -51,50 +60,41 @@ export class AclFileService {
     return aclView(controller.config!.acl, 'proxy', [controller.stats.acl], controller.displayName);
   }
 
-  /**
-   * Runs `edit` on the file's document. `edit` returns false when it changed nothing (the file
-   * is then left alone) and may throw an ApiError to refuse the change.
-   */
-  change(ref: AclRef, edit: (doc: Document) => boolean): Promise<{ changed: boolean; workers: WorkersReport }> {
+  /** Applies `edit` to the file that holds the ACL (refusing it with 400 or 409 as it must). */
+  change(ref: AclRef, edit: AclEdit): Promise<AclChange> {
     const run = this.queue.then(() => this.changeNow(ref, edit));
     this.queue = run.catch(() => undefined);
     return run;
   }
 
-  private async changeNow(ref: AclRef, edit: (doc: Document) => boolean): Promise<{ changed: boolean; workers: WorkersReport }> {
+  private async changeNow(ref: AclRef, edit: AclEdit): Promise<AclChange> {
     const controller = ref.scope === 'proxy' ? findProxy(this.ctx, ref.name) : undefined;
     const file = controller?.file ?? this.ctx.globalFile();
-    let expected: AclConfig | undefined;
-    let reachedEdit = false;
+    const global = ref.scope === 'proxy' ? this.ctx.global() : undefined;
+    const cannotEdit = (message: string): ApiError => new ApiError('ERR_ACL_FILE_INVALID', `cannot edit ${file}: ${message}`);
+    let result: AclEditResult;
     try {
-      await editYamlSection(file, 'acl', (doc) => {
-        reachedEdit = true;
-        if (!edit(doc)) throw NO_CHANGE;
-        expected = this.loadEdited(ref.scope, file, doc.toString());
-      });
+      // Parsing, editing, printing and checking the file happen on the config-check thread: a
+      // large ACL would otherwise hold the event loop for seconds.
+      result = await rewriteFile(
+        file,
+        (text) => checkOffLoop(this.ctx, { kind: 'acl-edit', file, text, edit, global }, cannotEdit),
+        (edited) => (edited.outcome === 'edited' ? edited.text : undefined),
+      );
     } catch (error) {
-      if (error === NO_CHANGE) return { changed: false, workers: this.workers(ref.scope, this.targets(controller), this.running(controller)) };
       if (error instanceof ApiError) throw error;
-      if (!reachedEdit) throw new ApiError('ERR_ACL_FILE_INVALID', `cannot edit ${file}: ${(error as Error).message}`);
-      throw error;
+      throw cannotEdit((error as Error).message);
     }
+    if (result.outcome === 'uneditable') throw cannotEdit(new UneditableFileError(file, result.issues).message);
+    if (result.outcome === 'invalid') fileProblem(file, result.issues);
+    if (result.outcome === 'too-large') rejectAclBody([{ path: '', message: `${file} would be ${result.bytes} bytes, more than the ${MAX_CONFIG_FILE_BYTES} a config file may have` }], 'ACL change');
+    if (result.outcome === 'bad-position') rejectAclBody([{ path: 'position', message: `must be 0-${result.count}: the ACL has ${result.count} rules` }], 'ACL rule');
+    if (result.outcome === 'unchanged') return { changed: false, workers: this.workers(ref.scope, this.targets(controller), this.running(controller)), index: 0, removed: 0 };
     if (ref.scope === 'global') await this.ctx.reloadGlobal();
     else await this.ctx.reload();
     const targets = this.targets(controller);
     await Promise.all(targets.map((c) => c.settled(SETTLE_MS)));
-    return { changed: true, workers: this.workers(ref.scope, targets, expected!) };
-  }
-
-  /** The edited text must load like the file would; a file with errors of its own is refused. */
-  private loadEdited(scope: AclScope, file: string, text: string): AclConfig {
-    if (scope === 'global') {
-      const parsed = parseGlobalConfig(text, file);
-      if (parsed.config === undefined || parsed.issues.length > 0) fileProblem(file, parsed.issues);
-      return parsed.config.acl;
-    }
-    const parsed = parseProxyConfig(text, file, this.ctx.global());
-    if (parsed.config === undefined || parsed.issues.length > 0) fileProblem(file, parsed.issues);
-    return parsed.config.acl;
+    return { changed: true, workers: this.workers(ref.scope, targets, result.acl), index: result.index, removed: result.removed };
   }
 
   /** The ACL in force now: the supervisor's global one, or the proxy's resolved one. */

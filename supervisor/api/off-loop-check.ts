@@ -3,14 +3,19 @@ import { ConfigCheckError } from '../config/config-checker.js';
 import type { ApiContext } from './api-context.js';
 import { ApiError } from './api-error.js';
 
-/** Runs a config check on the config-check thread; a check that fails or takes too long is the body's fault (400). */
-export async function checkOffLoop<J extends CheckJob>(ctx: ApiContext, job: J): Promise<CheckResults[J['kind']]> {
+const bodyTooComplex = (message: string): ApiError => new ApiError('ERR_BODY_TOO_COMPLEX', `the config could not be checked: ${message}`);
+
+/**
+ * Runs a config check on the config-check thread. A check that fails or takes too long is the
+ * body's fault (400) unless `failed` says whose it is (a file's edit, say).
+ */
+export async function checkOffLoop<J extends CheckJob>(ctx: ApiContext, job: J, failed: (message: string) => ApiError = bodyTooComplex): Promise<CheckResults[J['kind']]> {
   try {
     return await ctx.configChecker.check(job);
   } catch (error) {
     if (!(error instanceof ConfigCheckError)) throw error;
     if (error.reason === 'closed') throw new ApiError('ERR_SHUTTING_DOWN', 'RouteX is shutting down');
-    throw new ApiError('ERR_BODY_TOO_COMPLEX', `the config could not be checked: ${error.message}`);
+    throw failed(error.message);
   }
 }
 

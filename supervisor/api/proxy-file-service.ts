@@ -4,13 +4,13 @@ import path from 'node:path';
 import type { ProxyConfig } from '../../shared/config/resolved-types.js';
 import type { ConfigIssue } from '../../shared/config/errors.js';
 import { checkProxySet } from '../../shared/config/check-proxy-set.js';
-import { parseYamlMapping } from '../../shared/config/yaml-source.js';
-import { editYamlFile, UneditableFileError, withFileLock, writeFileAtomic } from '../config/yaml-file-writer.js';
-import { syncDocument } from '../config/yaml-document-sync.js';
+import type { DocumentEdit, DocumentEditResult } from '../config/file-edit-jobs.js';
+import { rewriteFile, UneditableFileError, withFileLock, writeFileAtomic } from '../config/yaml-file-writer.js';
 import { readProxyText } from '../config/proxy-directory.js';
 import type { ProxyController } from '../workers/proxy-controller.js';
 import type { ApiContext } from './api-context.js';
 import { ApiError } from './api-error.js';
+import { checkOffLoop } from './off-loop-check.js';
 import { findProxy } from './proxy-lookup.js';
 import { rejectInvalid, type ProxyBody } from './proxy-body.js';
 
@@ -56,13 +56,8 @@ export class ProxyFileService {
       });
     }
     this.rejectConflicts(controller.file, config);
-    try {
-      await editYamlFile(controller.file, (doc) => syncDocument(doc, body.raw!));
-    } catch (error) {
-      // A file that does not read as YAML has no comments worth keeping: the new config replaces it.
-      if (!(error instanceof UneditableFileError)) throw error;
-      await withFileLock(controller.file, () => writeFileAtomic(controller.file, body.yaml));
-    }
+    // A file that does not read as YAML has no comments worth keeping: the new config replaces it.
+    await this.edit(controller.file, { op: 'replace', value: body.raw! }, body.yaml);
     return this.applied(controller.file);
   }
 
@@ -76,27 +71,33 @@ export class ProxyFileService {
   async setEnabled(name: string, enabled: boolean): Promise<ProxyController> {
     const controller = findProxy(this.ctx, name);
     if (enabled && controller.config !== null) this.rejectConflicts(controller.file, { ...controller.config, enabled: true });
-    await this.edit(controller.file, (doc) => {
-      doc.set('enabled', enabled);
-    });
+    const edited = await this.edit(controller.file, { op: 'set-enabled', enabled });
+    if (edited.outcome === 'uneditable') {
+      const error = new UneditableFileError(controller.file, edited.issues);
+      throw new ApiError('ERR_PROXY_FILE_INVALID', `${error.message}; fix the file first`, { errors: edited.issues.map(({ path, message }) => ({ path, message })) });
+    }
     return this.applied(controller.file);
   }
 
   async readFile(controller: ProxyController): Promise<{ text: string; raw: unknown }> {
     const read = await readProxyText(controller.file);
     if ('issue' in read) return { text: '', raw: null };
-    // An invalid file is shown as text only.
-    return { text: read.text, raw: parseYamlMapping(read.text, controller.file).value ?? null };
+    // An invalid file is shown as text only; a large one is parsed off the event loop.
+    const parsed = await checkOffLoop(this.ctx, { kind: 'yaml-mapping', text: read.text, file: controller.file }).catch(() => undefined);
+    return { text: read.text, raw: parsed?.value ?? null };
   }
 
-  /** A file that does not read as YAML (or past the document limits) is a 409, not an edit. */
-  private async edit(file: string, change: Parameters<typeof editYamlFile>[1]): Promise<void> {
-    try {
-      await editYamlFile(file, change);
-    } catch (error) {
-      if (!(error instanceof UneditableFileError)) throw error;
-      throw new ApiError('ERR_PROXY_FILE_INVALID', `${error.message}; fix the file first`, { errors: error.issues.map(({ path, message }) => ({ path, message })) });
-    }
+  /**
+   * Edits the file on the config-check thread (the whole file is parsed and printed again). A file
+   * that is no YAML mapping is left alone, or replaced by `whenUneditable` when given.
+   */
+  private edit(file: string, edit: DocumentEdit, whenUneditable?: string): Promise<DocumentEditResult> {
+    const cannotEdit = (message: string): ApiError => new ApiError('ERR_PROXY_FILE_INVALID', `cannot edit ${file}: ${message}`);
+    return rewriteFile(
+      file,
+      (text) => checkOffLoop(this.ctx, { kind: 'document-edit', file, text, edit }, cannotEdit),
+      (edited) => (edited.outcome === 'edited' ? edited.text : whenUneditable),
+    );
   }
 
   private validOrThrow(body: ProxyBody): ProxyConfig {

@@ -57,16 +57,26 @@ export function withFileLock<T>(file: string, task: () => Promise<T>): Promise<T
 }
 
 /**
- * Edits a YAML file in place through the `yaml` Document API, which keeps the operator's
- * comments, key order and layout for everything the edit does not touch. `edit` may throw to
- * abort; nothing is written then. Returns the new text.
+ * Rewrites a file under its lock: `transform` gets the text read now (it may run elsewhere, such
+ * as on the config-check thread), and the text `written` picks from its result replaces the file;
+ * undefined leaves the file alone. Returns what `transform` returned.
  */
-export function editYamlFile(file: string, edit: (doc: YAML.Document) => void): Promise<string> {
+export function rewriteFile<T>(file: string, transform: (text: string) => Promise<T> | T, written: (result: T) => string | undefined): Promise<T> {
   return withFileLock(file, async () => {
-    const doc = parseForEdit(await readFile(file, 'utf8'), file);
-    edit(doc);
-    const text = doc.toString();
-    await writeFileAtomic(file, text);
-    return text;
+    const result = await transform(await readFile(file, 'utf8'));
+    const text = written(result);
+    if (text !== undefined) await writeFileAtomic(file, text);
+    return result;
   });
+}
+
+/**
+ * A YAML file's text edited through the `yaml` Document API, which keeps the operator's
+ * comments, key order and layout for everything the edit does not touch. `edit` may throw to
+ * abort. Throws UneditableFileError when the text is no YAML mapping within the limits.
+ */
+export function editDocumentText(text: string, file: string, edit: (doc: YAML.Document) => void): string {
+  const doc = parseForEdit(text, file);
+  edit(doc);
+  return doc.toString();
 }

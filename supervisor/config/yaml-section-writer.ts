@@ -1,28 +1,27 @@
 import { isDeepStrictEqual } from 'node:util';
-import { readFile } from 'node:fs/promises';
 import YAML, { isMap, isScalar, Scalar, YAMLMap, type Document, type Pair } from 'yaml';
 import { parseYamlDocument } from '../../shared/config/yaml-source.js';
-import { parseForEdit, withFileLock, writeFileAtomic } from './yaml-file-writer.js';
+import { parseForEdit } from './yaml-file-writer.js';
+
+export interface EditedText {
+  text: string;
+  /** The text read back as a mapping, when that was done already (so it need not be parsed again). */
+  value?: Record<string, unknown>;
+}
 
 /**
- * Edits one top-level section of a YAML file (such as `acl:`) and rewrites only that section's
- * lines: the rest of the file stays byte for byte as the operator wrote it, aligned comments and
- * inline lists included (re-printing the whole document would normalise their spacing). The
- * edited section itself keeps its comments through the `yaml` Document API. If the spliced text
- * would not read back as exactly the edited document, the whole document is printed instead.
- *
- * `edit` may throw to abort; nothing is written then. Returns the new text.
+ * Edits one top-level section of a YAML file's text (such as `acl:`) and rewrites only that
+ * section's lines: the rest of the file stays byte for byte as the operator wrote it, aligned
+ * comments and inline lists included (re-printing the whole document would normalise their
+ * spacing). The edited section itself keeps its comments through the `yaml` Document API. If the
+ * spliced text would not read back as exactly the edited document, the whole document is printed
+ * instead. `edit` may throw to abort; throws UneditableFileError for a text that is no mapping.
  */
-export function editYamlSection(file: string, key: string, edit: (doc: Document) => void): Promise<string> {
-  return withFileLock(file, async () => {
-    const original = await readFile(file, 'utf8');
-    const doc = parseForEdit(original, file);
-    const range = sectionRange(doc, key);
-    edit(doc);
-    const text = spliceSection(original, doc, key, range) ?? doc.toString();
-    await writeFileAtomic(file, text);
-    return text;
-  });
+export function editSectionText(original: string, file: string, key: string, edit: (doc: Document) => void): EditedText {
+  const doc = parseForEdit(original, file);
+  const range = sectionRange(doc, key);
+  edit(doc);
+  return spliceSection(original, doc, key, range) ?? { text: doc.toString() };
 }
 
 function topLevelPair(doc: Document, key: string): Pair | undefined {
@@ -57,7 +56,7 @@ function renderSection(doc: Document, key: string): string | undefined {
 }
 
 /** `range`: null when the section was absent (it is appended), undefined when it cannot be located. */
-function spliceSection(original: string, doc: Document, key: string, range: [number, number] | null | undefined): string | undefined {
+function spliceSection(original: string, doc: Document, key: string, range: [number, number] | null | undefined): EditedText | undefined {
   if (range === undefined) return undefined;
   const section = renderSection(doc, key);
   if (section === undefined) return undefined;
@@ -73,7 +72,7 @@ function spliceSection(original: string, doc: Document, key: string, range: [num
   }
   const check = parseYamlDocument(text, '');
   try {
-    return check.value !== undefined && isDeepStrictEqual(check.value, doc.toJS({ maxAliasCount: 100 })) ? text : undefined;
+    return check.value !== undefined && isDeepStrictEqual(check.value, doc.toJS({ maxAliasCount: 100 })) ? { text, value: check.value } : undefined;
   } catch {
     return undefined;
   }

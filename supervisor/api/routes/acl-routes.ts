@@ -1,7 +1,7 @@
 import type { Request } from 'express';
 import { Type } from '@sinclair/typebox';
 import type { AclRule } from '../../../shared/config/resolved-types.js';
-import { readCidrQuery, readRuleAddition, readRuleList, readSettingsChange, rejectAclBody } from '../acl-body.js';
+import { readCidrQuery, readRuleAddition, readRuleList, readSettingsChange } from '../acl-body.js';
 import type { AclFileService, AclRef } from '../acl-file-service.js';
 import type { ApiContext } from '../api-context.js';
 import { param, type ParameterSpec, type RouteRegistry } from '../route-registry.js';
@@ -16,7 +16,6 @@ import {
   AclUpdatedReply,
   AclView,
 } from '../schemas/acl-schemas.js';
-import { aclRuleCount, insertAclRule, removeAclRules, replaceAclRules, setAclSettings } from '../../config/acl-yaml-edit.js';
 import { aclWarnings } from '../acl-warnings.js';
 
 interface Scope {
@@ -74,7 +73,7 @@ export function aclRoutes(routes: RouteRegistry, ctx: ApiContext, acl: AclFileSe
       responses: { 200: { description: `Written to ${scope.file} and applied.`, schema: AclUpdatedReply }, 400: INVALID, ...scope.errors },
       handler: async (req, res) => {
         const settings = readSettingsChange(req);
-        const { workers } = await acl.change(scope.ref(req), (doc) => (setAclSettings(doc, settings), true));
+        const { workers } = await acl.change(scope.ref(req), { op: 'settings', settings });
         logChange(req, 'settings', { ...settings });
         const view = acl.view(scope.ref(req));
         res.json({ status: 'updated', acl: view, workers, ...aclWarnings(view) });
@@ -90,13 +89,7 @@ export function aclRoutes(routes: RouteRegistry, ctx: ApiContext, acl: AclFileSe
       responses: { 200: { description: `Written to ${scope.file} and applied.`, schema: AclAddedReply }, 400: INVALID, ...scope.errors },
       handler: async (req, res) => {
         const { rule, position } = readRuleAddition(req);
-        let index = 0;
-        const { workers } = await acl.change(scope.ref(req), (doc) => {
-          const count = aclRuleCount(doc);
-          if (position !== undefined && position > count) rejectAclBody([{ path: 'position', message: `must be 0-${count}: the ACL has ${count} rules` }], 'ACL rule');
-          index = insertAclRule(doc, rule, position);
-          return true;
-        });
+        const { workers, index } = await acl.change(scope.ref(req), { op: 'insert', rule, position });
         logChange(req, 'rule added', { action: rule.action, cidr: rule.cidr, position: index });
         const view = acl.view(scope.ref(req));
         res.json({ status: 'added', acl: view, workers, ...aclWarnings(view, index) });
@@ -112,8 +105,7 @@ export function aclRoutes(routes: RouteRegistry, ctx: ApiContext, acl: AclFileSe
       responses: { 200: { description: `Written to ${scope.file} and applied (nothing is written when no rule matched).`, schema: AclRemovedReply }, 400: INVALID, ...scope.errors },
       handler: async (req, res) => {
         const canonical = readCidrQuery(req);
-        let removed = 0;
-        const { workers } = await acl.change(scope.ref(req), (doc) => (removed = removeAclRules(doc, canonical)) > 0);
+        const { workers, removed } = await acl.change(scope.ref(req), { op: 'remove', canonicalCidr: canonical });
         if (removed > 0) logChange(req, 'rules removed', { cidr: canonical, removed });
         res.json({ removed, acl: acl.view(scope.ref(req)), workers });
       },
@@ -128,7 +120,7 @@ export function aclRoutes(routes: RouteRegistry, ctx: ApiContext, acl: AclFileSe
       responses: { 200: { description: `Written to ${scope.file} and applied.`, schema: AclReplacedReply }, 400: INVALID, ...scope.errors },
       handler: async (req, res) => {
         const rules: AclRule[] = readRuleList(req);
-        const { workers } = await acl.change(scope.ref(req), (doc) => (replaceAclRules(doc, rules), true));
+        const { workers } = await acl.change(scope.ref(req), { op: 'replace', rules });
         logChange(req, 'rules replaced', { count: rules.length });
         const view = acl.view(scope.ref(req));
         res.json({ count: rules.length, acl: view, workers, ...aclWarnings(view) });

@@ -5,7 +5,11 @@ import os from 'node:os';
 import path from 'node:path';
 import YAML from 'yaml';
 import { aclRuleCount, insertAclRule, removeAclRules, replaceAclRules, setAclSettings } from '../../../supervisor/config/acl-yaml-edit.js';
-import { editYamlSection } from '../../../supervisor/config/yaml-section-writer.js';
+import { rewriteFile } from '../../../supervisor/config/yaml-file-writer.js';
+import { editSectionText } from '../../../supervisor/config/yaml-section-writer.js';
+import type { Document } from 'yaml';
+
+const editYamlSection = (file: string, key: string, edit: (doc: Document) => void): Promise<{ text: string }> => rewriteFile(file, (text) => editSectionText(text, file, key, edit), (edited) => edited.text);
 
 const OPERATOR_FILE = `# game proxy, edited by hand
 name: "p"                      # aligned comment
