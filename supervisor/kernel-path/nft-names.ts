@@ -8,8 +8,8 @@ export const NFT_FAMILY = 'inet';
 export const NFT_TABLE = 'routex';
 /** The whole table as nft commands name it. */
 export const TABLE_REF = `${NFT_FAMILY} ${NFT_TABLE}`;
-/** Bumped when the base chains or shared sets change shape: an older table is rebuilt at start. */
-export const LAYOUT_VERSION = 1;
+/** Bumped when the base chains, shared sets or a proxy's rules change shape: an older table is rebuilt at start. */
+export const LAYOUT_VERSION = 2;
 export const TABLE_COMMENT = `RouteX kernel forwarding (data_path: kernel), layout ${LAYOUT_VERSION}; managed by routex, changes here are replaced`;
 
 export const MARK_SHIFT = 16;

@@ -44,6 +44,10 @@ function rules(plan: KernelPlan): [string, string][] {
   const mark = `ct mark and ${hex32(MARK_MASK)}`;
   return [
     [o.admit, `ct mark set ct mark and ${KEEP_OTHER_BITS} or ${hex32(proxyMark(plan.id))}`],
+    // A TCP packet that opens no connection is one whose flow RouteX deleted (a killed connection,
+    // a ban, an ACL change): forwarded anew it could reach the same upstream and carry on, so the
+    // client gets a reset. ECN bits may accompany a SYN, hence the mask.
+    [o.admit, 'tcp flags & (syn | ack) != syn reject with tcp reset'],
     [o.admit, `${a} saddr vmap @${o.aclGlobal}`],
     [o.admit, `${a} saddr vmap @${o.aclProxy}`],
     [o.admit, `${a} saddr @${BASE.bans[plan.family]} counter name ${c.banned} drop`],

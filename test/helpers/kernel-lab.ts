@@ -56,6 +56,11 @@ export class KernelLab {
     });
   }
 
+  /** Starts both backends, each serving `ports`. */
+  async startBackends(ports: number[]): Promise<void> {
+    for (const ip of this.backendIps) await this.startBackend(ip, ports);
+  }
+
   stopBackend(ip: string): void {
     this.backends.get(ip)?.kill('SIGKILL');
     this.backends.delete(ip);
@@ -66,6 +71,11 @@ export class KernelLab {
     const result = await this.lab.exec('cli', process.execPath, [CLIENT, mode, JSON.stringify(options)], { timeoutMs: 60_000 });
     if (result.exitCode !== 0) throw new Error(`client ${mode} failed (${result.exitCode}): ${result.stderr}`);
     return JSON.parse(result.stdout.trim().split('\n').at(-1)!) as T;
+  }
+
+  /** One TCP connect from the client namespace to the proxy box: connected, refused or timeout. */
+  async connect(port: number, timeoutMs = 700): Promise<string> {
+    return (await this.client<{ outcome: string }>('connect', { host: this.proxyIp, port, timeoutMs })).outcome;
   }
 
   /** A long-running client mode; its JSON lines arrive through `onLine`. */
@@ -79,6 +89,17 @@ export class KernelLab {
       for (const line of lines) if (line.trim() !== '') onLine(JSON.parse(line));
     });
     return child;
+  }
+
+  /**
+   * A `session` (UDP) or `tcp-session` client sending every 50 ms for `forMs`; its lines collect in
+   * the returned array as they come, and the test's end kills it.
+   */
+  session(t: { after(fn: () => unknown): void }, mode: 'session' | 'tcp-session', port: number, forMs = 15_000): SessionLine[] {
+    const lines: SessionLine[] = [];
+    const child = this.spawnClient(mode, { host: this.proxyIp, port, everyMs: 50, forMs }, (line: SessionLine) => lines.push(line));
+    t.after(() => child.kill());
+    return lines;
   }
 
   /** `nft` inside the proxy box. */
@@ -112,16 +133,30 @@ export class KernelLab {
     });
   }
 
-  /** The real supervisor in the proxy box, its API on the link to the test process. */
-  startSupervisor(proxies: Record<string, string>, waitForRunning: string[] = []): Promise<SupervisorProcess> {
+  /** The real supervisor in the proxy box, its API on the link to the test process; `globalExtra` is appended to its global.yaml. */
+  startSupervisor(proxies: Record<string, string>, waitForRunning: string[] = [], globalExtra?: string): Promise<SupervisorProcess> {
     const apiHost = this.lab.ip('prx', 'host');
-    return SupervisorProcess.start({ command: this.lab.command('prx'), apiHost, proxies, waitForRunning });
+    return SupervisorProcess.start({ command: this.lab.command('prx'), apiHost, proxies, waitForRunning, globalExtra });
   }
 
   destroy(): Promise<void> {
     for (const ip of [...this.backends.keys()]) this.stopBackend(ip);
     return this.lab.destroy();
   }
+}
+
+/** A line of a session client: a reply (`upstream` for UDP, `echoed` bytes for TCP) or, last, how it ended. */
+export interface SessionLine {
+  at: number;
+  upstream?: string;
+  echoed?: number;
+  closed?: boolean;
+  error?: string | null;
+}
+
+/** The replies among a session's lines. */
+export function repliesOf(lines: SessionLine[]): SessionLine[] {
+  return lines.filter((line) => line.echoed !== undefined || line.upstream !== undefined);
 }
 
 /** A kernel-mode proxy file: `fields` are YAML lines after the common ones. */

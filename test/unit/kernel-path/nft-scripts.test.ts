@@ -78,6 +78,6 @@ describe('kernel nft scripts', () => {
     const listed = JSON.parse(result.stdout) as { nftables: { rule?: { chain: string } }[] };
     const rulesIn = (chain: string) => listed.nftables.filter((item) => item.rule?.chain === chain).length;
     assert.equal(rulesIn('prerouting_filter'), 2, 'the base rules were written twice but exist once');
-    assert.equal(rulesIn('p3_admit'), 7);
+    assert.equal(rulesIn('p3_admit'), 8);
   });
 });
