@@ -11,6 +11,7 @@ import { detectorFor } from './detectors/detector-for.js';
 import { IpTable } from './ip-table.js';
 import type { L7Counters } from './l7-counters.js';
 import { inspectionStep, minBytesStep } from './l7-steps.js';
+import { roundTripWatchFor } from './round-trip/round-trip-watch.js';
 import { ScoreLedger } from './score-ledger.js';
 import { SUSTAINED_EXCESS_MS } from './excess-tracker.js';
 import { TcpGuard, type TcpGuardOwner } from './tcp-guard.js';
@@ -151,14 +152,21 @@ export class L7Engine implements TcpGuardOwner, UdpGuardOwner {
     return guard;
   }
 
-  /** A guard for a new UDP session, or null when neither the rate limit nor amplification applies. */
-  udpGuard(ip: string): UdpGuard | null {
-    const { payloadRateLimit: rate, amplification } = this.config;
+  /**
+   * A guard for a new UDP session, or null when neither the rate limit nor amplification applies.
+   * `roundTripProved`: the session proved a round trip already (handed over by a draining worker),
+   * so its answers are not measured.
+   */
+  udpGuard(ip: string, roundTripProved = false): UdpGuard | null {
+    const { payloadRateLimit: rate, amplification, payloadInspection } = this.config;
     const limited = rate.enabled && (rate.maxBytesPerSecPerConn > 0 || rate.maxBytesPerSecPerIp > 0);
-    if (!limited && !amplification.enabled) return null;
+    const measured = amplification.enabled && !roundTripProved;
+    if (!limited && !measured) return null;
     const now = this.now();
-    const meter = amplification.enabled ? new AmplificationMeter(amplification.windowMs) : null;
-    const guard = new UdpGuard(this, ip, this.ipState(ip, now), this.connectionBucket(now), meter, amplification.maxResponseToRequestRatio);
+    const meter = measured ? new AmplificationMeter(amplification.windowMs) : null;
+    const watch = measured ? roundTripWatchFor(payloadInspection.mode) : null;
+    const { maxResponseToRequestRatio: ratio } = amplification;
+    const guard = new UdpGuard(this, ip, this.ipState(ip, now), this.connectionBucket(now), meter, ratio, watch, roundTripProved && amplification.enabled);
     this.udpGuards.add(guard);
     return guard;
   }

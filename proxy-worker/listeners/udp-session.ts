@@ -61,7 +61,7 @@ export class UdpSession {
   ) {
     upstream.acquire();
     this.socket = dgram.createSocket(isIPv6(upstream.ip) ? 'udp6' : 'udp4');
-    this.socket.on('message', guard?.meter != null ? this.onReplyGuarded : this.onReply);
+    this.socket.on('message', guard?.measuresReplies === true ? this.onReplyGuarded : this.onReply);
     this.socket.on('error', this.onError);
     this.socket.connect(upstream.port, upstream.ip, this.onConnected);
   }
@@ -76,7 +76,7 @@ export class UdpSession {
       if (headerBytes > 0) datagram = datagram.subarray(headerBytes);
     }
     const n = datagram.length;
-    if (this.guard !== null && !this.guard.inbound(n, coarseClock.now)) return;
+    if (this.guard !== null && !this.guard.inbound(datagram, coarseClock.now)) return;
     this.bytesIn += n;
     this.upstream.bytesIn += n;
     this.host.counters.bytesIn += n;
@@ -98,6 +98,11 @@ export class UdpSession {
     this.upstream.release();
     this.guard?.release();
     this.host.sessionEnded(this, reason);
+  }
+
+  /** True once the client proved a round trip (see `UdpGuard`): a successor need not measure it again. */
+  get roundTripProved(): boolean {
+    return this.guard?.roundTripProved ?? false;
   }
 
   info(): ConnectionInfo {
@@ -143,7 +148,7 @@ export class UdpSession {
   };
 
   private readonly onReplyGuarded = (datagram: Buffer): void => {
-    if (this.guard!.outbound(datagram.length, coarseClock.now)) {
+    if (this.guard!.outbound(datagram, coarseClock.now)) {
       this.end('amplification detected');
       return;
     }

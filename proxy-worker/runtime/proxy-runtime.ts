@@ -210,6 +210,7 @@ export class ProxyRuntime implements RelayHost, UdpSessionHost, FirstBytesHost, 
         const record: HandedOverSession = { listener: listener.key, clientAddress: session.clientAddress, clientPort: session.peerPort, upstreamIp: session.upstream.ip, upstreamPort: session.upstream.port };
         // A client named by a PROXY header: the successor cannot read it again (a sender with udp_header: first sent it once).
         if (session.peerPort !== session.clientPort || unmapIpv4(session.clientAddress) !== session.clientIp) record.proxied = { ip: session.clientIp, port: session.clientPort };
+        if (session.roundTripProved) record.roundTripProved = true;
         handedOver.push(record);
       }
     }
@@ -522,7 +523,7 @@ export class ProxyRuntime implements RelayHost, UdpSessionHost, FirstBytesHost, 
     const upstream = this.pool.healthyMember(listener.spec.group, handedOver.upstreamIp, handedOver.upstreamPort);
     const aclAllows = this.admission.aclAllows;
     if (upstream === undefined || (aclAllows !== null && !aclAllows(clientIp)) || this.protection.bans.isBanned(clientIp, coarseClock.now)) return undefined;
-    const guard = this.protection.engine?.udpGuard(clientIp) ?? null;
+    const guard = this.protection.engine?.udpGuard(clientIp, handedOver.roundTripProved === true) ?? null;
     const id = this.nextConnectionId++;
     // A new upstream socket, so a new source port: a backend reading PROXY headers must get one again.
     const send = this.config.proxyProtocol.send;

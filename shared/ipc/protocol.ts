@@ -43,6 +43,8 @@ export interface HandedOverSession {
   upstreamPort: number;
   /** The client a trusted peer's PROXY header named for this session, when not the peer itself. */
   proxied?: { ip: string; port: number };
+  /** The client proved a round trip (L7 amplification): the successor does not measure it again. */
+  roundTripProved?: boolean;
 }
 
 /** One upstream in a counter report: which one, its health, and its worker-sourced values. */

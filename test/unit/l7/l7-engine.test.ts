@@ -5,7 +5,10 @@ import { L7Counters } from '../../../proxy-worker/l7/l7-counters.js';
 import type { L7Config } from '../../../shared/config/resolved-types.js';
 import type { L7Event } from '../../../shared/l7/l7-event.js';
 import { RECEIVE_RATE_WINDOW_MS } from '../../../proxy-worker/l7/receive-rate.js';
-import { javaHandshake } from '../../helpers/game-packets.js';
+import { a2sPlayer, javaHandshake } from '../../helpers/game-packets.js';
+
+/** A datagram of `n` bytes that is no game's. */
+const bytes = (n: number): Buffer => Buffer.alloc(n, 0x61);
 
 type Parts = { [K in keyof L7Config]?: K extends 'enabled' ? boolean : Partial<L7Config[K]> };
 
@@ -148,7 +151,7 @@ test('UDP: datagrams over the rate are dropped and counted; sustained excess is 
   const { engine: e, host, counters } = engine(l7({ payloadRateLimit: { enabled: true, maxBytesPerSecPerConn: 1000, burstMultiplier: 1 } }));
   const guard = e.udpGuard('1.1.1.1')!;
   let passed = 0;
-  for (let t = 0; t <= 6000; t += 10) if (guard.inbound(100, t)) passed++;
+  for (let t = 0; t <= 6000; t += 10) if (guard.inbound(bytes(100), t)) passed++;
   assert.ok(passed >= 65 && passed <= 75, `${passed} datagrams of 100 bytes passed in 6 s at 1000 B/s (+ a 1000 B burst)`);
   assert.ok((counters.take().blocked['payload_rate_exceeded'] ?? 0) > 0);
   assert.equal(host.events.filter((ev) => ev.type === 'payload_rate_exceeded').length, 1);
@@ -157,10 +160,45 @@ test('UDP: datagrams over the rate are dropped and counted; sustained excess is 
 test('UDP: answers beyond the amplification ratio end the session with an event', () => {
   const { engine: e, host } = engine(l7({ amplification: { enabled: true, maxResponseToRequestRatio: 10 } }));
   const guard = e.udpGuard('1.1.1.1')!;
-  guard.inbound(20, 0);
-  assert.equal(guard.outbound(150, 1), false);
-  assert.equal(guard.outbound(100, 2), true);
+  guard.inbound(bytes(20), 0);
+  assert.equal(guard.outbound(bytes(150), 1), false);
+  assert.equal(guard.outbound(bytes(100), 2), true);
   assert.equal(host.events[0]!.type, 'amplification_detected');
+});
+
+test('UDP: a session that proves a round trip in its game (gmod: the challenge echoed) is no longer measured', () => {
+  const { engine: e, host } = engine(l7({ amplification: { enabled: true, maxResponseToRequestRatio: 10 }, payloadInspection: { mode: 'gmod' } }));
+  const querier = e.udpGuard('1.1.1.1')!;
+  querier.inbound(a2sPlayer(-1), 0);
+  assert.equal(querier.outbound(Buffer.from([0xff, 0xff, 0xff, 0xff, 0x41, 1, 2, 3, 4]), 1), false);
+  assert.equal(querier.roundTripProved, false);
+  querier.inbound(a2sPlayer(0x04030201), 2);
+  assert.equal(querier.roundTripProved, true);
+  assert.equal(querier.measuresReplies, false);
+  assert.equal(querier.outbound(bytes(100_000), 3), false, 'a proved session is not measured');
+  // A forger never sees the challenge: a guessed one proves nothing, and the big answer ends it.
+  const forger = e.udpGuard('2.2.2.2')!;
+  forger.inbound(a2sPlayer(-1), 0);
+  forger.outbound(Buffer.from([0xff, 0xff, 0xff, 0xff, 0x41, 1, 2, 3, 4]), 1);
+  forger.inbound(a2sPlayer(0x01020304), 2);
+  assert.equal(forger.outbound(bytes(1000), 3), true);
+  assert.deepEqual(host.events.map((ev) => [ev.ip, ev.type]), [['2.2.2.2', 'amplification_detected']]);
+});
+
+test('UDP: with mode none nothing proves a round trip; a handed-over proved session stays unmeasured', () => {
+  const { engine: e } = engine(l7({ amplification: { enabled: true, maxResponseToRequestRatio: 10 } }));
+  const guard = e.udpGuard('1.1.1.1')!;
+  guard.inbound(a2sPlayer(-1), 0);
+  guard.outbound(Buffer.from([0xff, 0xff, 0xff, 0xff, 0x41, 1, 2, 3, 4]), 1);
+  guard.inbound(a2sPlayer(0x04030201), 2);
+  assert.equal(guard.roundTripProved, false);
+  assert.equal(guard.outbound(bytes(1000), 3), true);
+  const adopted = e.udpGuard('3.3.3.3', true);
+  assert.equal(adopted, null, 'no rate limit and nothing to measure: no guard at all');
+  const { engine: limited } = engine(l7({ amplification: { enabled: true }, payloadRateLimit: { enabled: true, maxBytesPerSecPerConn: 1_000_000 } }));
+  const kept = limited.udpGuard('3.3.3.3', true)!;
+  assert.equal(kept.measuresReplies, false);
+  assert.equal(kept.roundTripProved, true, 'and it hands the proof on again');
 });
 
 test('reconfigure: a turned-off rate limit lets a throttled connection go at once', () => {
@@ -201,14 +239,14 @@ test('reconfigure: a live session follows a changed amplification ratio, and amp
   const config = l7({ amplification: { enabled: true, maxResponseToRequestRatio: 2 } });
   const { engine: e } = engine(config);
   const guard = e.udpGuard('1.1.1.1')!;
-  guard.inbound(10, 0);
+  guard.inbound(bytes(10), 0);
   e.reconfigure({ ...config, amplification: { ...config.amplification, maxResponseToRequestRatio: 20 } });
-  assert.equal(guard.outbound(150, 1), false, '15× is within the new ratio of 20');
-  assert.equal(guard.outbound(100, 2), true, '25× is not');
+  assert.equal(guard.outbound(bytes(150), 1), false, '15× is within the new ratio of 20');
+  assert.equal(guard.outbound(bytes(100), 2), true, '25× is not');
   const other = e.udpGuard('2.2.2.2')!;
-  other.inbound(10, 0);
+  other.inbound(bytes(10), 0);
   e.reconfigure({ ...config, amplification: { ...config.amplification, enabled: false } });
-  assert.equal(other.outbound(10_000, 1), false, 'off: nothing ends the session');
+  assert.equal(other.outbound(bytes(10_000), 1), false, 'off: nothing ends the session');
 });
 
 test('L7 turned off (the engine closed): live connections are no longer throttled', () => {
