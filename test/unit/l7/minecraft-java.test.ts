@@ -94,6 +94,9 @@ test('a legacy ping with a wrong marker or a payload length that disagrees is in
 test('UDP query: handshake and basic/full stat pass, anything else does not', () => {
   const udp = (bytes: Buffer) => inspectMinecraftQuery(bytes, 0, bytes.length);
   assert.equal(udp(minecraftQueryHandshake()), 'pass');
+  assert.equal(udp(Buffer.concat([minecraftQueryHandshake(), Buffer.alloc(4)])), 'pass', "gamedig's handshake, padded to 11 bytes");
+  assert.equal(udp(Buffer.concat([minecraftQueryHandshake(), Buffer.alloc(2)])), 'invalid_protocol');
+  assert.equal(udp(Buffer.concat([minecraftQueryHandshake(), Buffer.alloc(5)])), 'payload_too_large');
   assert.equal(udp(minecraftQueryStat(false)), 'pass');
   assert.equal(udp(minecraftQueryStat(true)), 'pass');
   assert.equal(udp(Buffer.from([0xfe, 0xfd, 0x09])), 'payload_too_small');
