@@ -81,7 +81,7 @@ const PayloadInspectionSchema = Block(
 
 const AmplificationSchema = Block(
   {
-    enabled: Flag('Flags UDP sessions whose upstream answers far more bytes than the client sends.', false),
+    enabled: Flag('Flags UDP sessions whose upstream answers far more bytes than the client sends, until the client proves a round trip in its game (payload_inspection.mode).', false),
     max_response_to_request_ratio: Decimal('Response bytes per request byte above which a session is flagged (more than 0).', 10),
     window: Duration('Period over which the bytes are compared.', '5s'),
   },
