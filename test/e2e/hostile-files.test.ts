@@ -53,6 +53,7 @@ test('an alias-bomb file is listed invalid; every other proxy starts, reloads an
   await sup.waitForState('c', 'running');
 
   const check = routexCheck(sup.globalFile, sup.proxiesDir);
+  t.diagnostic(`routex check: ${check.stderr.trim()}`);
   assert.equal(check.status, 1);
   assert.match(check.stderr, /bomb\.yaml: .*more than 100 aliases/);
   assert.doesNotMatch(check.stderr, /cannot (read|list) the proxies folder/);
@@ -142,7 +143,9 @@ test('a file\'s problems are logged once per content, short and escaped: a 1 MB 
   await waitFor('three reloads logged', () => sup.logs.filter((l) => l['message'] === 'config reloaded' && l['reason'] === 'api').length >= 3);
   assert.equal(rejected('binary.yaml').length, 1, 'logged once, not once per reload');
   assert.match(String(rejected('binary.yaml')[0]!['problem']), /binary\.yaml: the file is not (UTF-8 )?text/);
-  const bytes = sup.logLines.filter((l) => l.includes('binary.yaml')).reduce((sum, l) => sum + l.length, 0);
+  const aboutBinary = sup.logLines.filter((l) => l.includes('binary.yaml'));
+  const bytes = aboutBinary.reduce((sum, l) => sum + l.length, 0);
+  t.diagnostic(`a 1 MB binary file and 3 reloads: ${aboutBinary.length} log line(s), ${bytes} bytes, about it: ${aboutBinary.join(' | ').slice(0, 600)}`);
   assert.ok(bytes < 4096, `${bytes} bytes of log about binary.yaml`);
 
   writeFileSync(path.join(sup.proxiesDir, 'binary.yaml'), randomBytes(1024 * 1024));
