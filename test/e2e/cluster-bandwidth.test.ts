@@ -82,7 +82,10 @@ test('scope cluster: 1.2 MB through each of two nodes uses up a 2 MB daily quota
     assert.match(cq.suspended_reason, /daily limit of 2097152 bytes/);
     assert.equal(await served(ports[node].cq, sinks.cq), false, `node ${node} refuses new connections to cq`);
 
-    const nq = await bandwidth(nodes[node], 'nq');
+    const nq = await waitFor(`node ${node} to report its own nq bytes`, async () => {
+      const view = await bandwidth(nodes[node], 'nq');
+      return view.daily_used >= SENT ? view : undefined;
+    }, { timeoutMs: 5000 });
     assert.equal(nq.scope, 'node');
     assert.equal(nq.nodes, null);
     assert.equal(nq.daily_used, SENT, `node ${node} counts only its own bytes for nq`);
