@@ -6,7 +6,8 @@ import type { ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ADMIN_KEY, SupervisorProcess } from './supervisor-process.js';
-import { NetnsLab } from './netns.js';
+import { NetnsLab, netnsUnavailable } from './netns.js';
+import { missingTool } from './system-tools.js';
 import { waitFor } from './wait-for.js';
 
 const FIXTURES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../fixtures');
@@ -155,6 +156,11 @@ export interface SessionLine {
 }
 
 /** The replies among a session's lines. */
+/** Why the kernel-path netns tests cannot run here (namespaces, nft, conntrack), or false. */
+export function kernelLabUnavailable(): string | false {
+  return netnsUnavailable() || missingTool('nft', 'nftables') || missingTool('conntrack', 'conntrack');
+}
+
 export function repliesOf(lines: SessionLine[]): SessionLine[] {
   return lines.filter((line) => line.echoed !== undefined || line.upstream !== undefined);
 }

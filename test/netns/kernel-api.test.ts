@@ -3,14 +3,13 @@
 // Prometheus exposition carries the proxy's series, and DELETE of a connection ends that flow only.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { KernelLab, kernelProxyYaml, repliesOf as replies, waitForStats } from '../helpers/kernel-lab.js';
+import { kernelLabUnavailable, KernelLab, kernelProxyYaml, repliesOf as replies, waitForStats } from '../helpers/kernel-lab.js';
 import { parsePrometheus, promSum } from '../helpers/metrics-parsers.js';
-import { netnsUnavailable } from '../helpers/netns.js';
 import { ADMIN_KEY, METRICS_KEY, READ_KEY, type SupervisorProcess } from '../helpers/supervisor-process.js';
-import { failOnMissing, missingTool, skipOutsideCi } from '../helpers/system-tools.js';
+import { failOnMissing, skipOutsideCi } from '../helpers/system-tools.js';
 import { waitFor } from '../helpers/wait-for.js';
 
-const UNAVAILABLE = netnsUnavailable() || missingTool('nft', 'nftables') || missingTool('conntrack', 'conntrack');
+const UNAVAILABLE = kernelLabUnavailable();
 const PORT = 25650;
 
 describe('kernel forwarding: the same API and metrics as userspace', { skip: skipOutsideCi(UNAVAILABLE) }, () => {

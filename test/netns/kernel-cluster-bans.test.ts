@@ -5,14 +5,13 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { clusterBlock, waitForCluster } from '../helpers/cluster-nodes.js';
-import { KernelLab, kernelProxyYaml } from '../helpers/kernel-lab.js';
-import { netnsUnavailable } from '../helpers/netns.js';
+import { kernelLabUnavailable, KernelLab, kernelProxyYaml } from '../helpers/kernel-lab.js';
 import { RedisServer, redisMissing } from '../helpers/redis-server.js';
 import { ADMIN_KEY, SupervisorProcess } from '../helpers/supervisor-process.js';
-import { failOnMissing, missingTool, skipOutsideCi } from '../helpers/system-tools.js';
+import { failOnMissing, skipOutsideCi } from '../helpers/system-tools.js';
 import { waitFor } from '../helpers/wait-for.js';
 
-const UNAVAILABLE = netnsUnavailable() || missingTool('nft', 'nftables') || missingTool('conntrack', 'conntrack') || redisMissing();
+const UNAVAILABLE = kernelLabUnavailable() || redisMissing();
 const PORT = 25630;
 
 describe('kernel forwarding on a cluster node: bans from other nodes reach the kernel', { skip: skipOutsideCi(UNAVAILABLE) }, () => {

@@ -4,13 +4,12 @@
 // from the file takes its UDP sessions' conntrack entries along, so they move to the other one.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { KernelLab, kernelProxyYaml, repliesOf as replies } from '../helpers/kernel-lab.js';
-import { netnsUnavailable } from '../helpers/netns.js';
+import { kernelLabUnavailable, KernelLab, kernelProxyYaml, repliesOf as replies } from '../helpers/kernel-lab.js';
 import type { SupervisorProcess } from '../helpers/supervisor-process.js';
-import { failOnMissing, missingTool, skipOutsideCi } from '../helpers/system-tools.js';
+import { failOnMissing, skipOutsideCi } from '../helpers/system-tools.js';
 import { waitFor } from '../helpers/wait-for.js';
 
-const UNAVAILABLE = netnsUnavailable() || missingTool('nft', 'nftables') || missingTool('conntrack', 'conntrack');
+const UNAVAILABLE = kernelLabUnavailable();
 const DRAIN_MS = 3000;
 
 describe('kernel forwarding: drains and leaving upstreams', { skip: skipOutsideCi(UNAVAILABLE) }, () => {

@@ -3,13 +3,12 @@
 // readmit through the API do the same.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { KernelLab, kernelProxyYaml } from '../helpers/kernel-lab.js';
-import { netnsUnavailable } from '../helpers/netns.js';
+import { kernelLabUnavailable, KernelLab, kernelProxyYaml } from '../helpers/kernel-lab.js';
 import { ADMIN_KEY, type SupervisorProcess } from '../helpers/supervisor-process.js';
-import { failOnMissing, missingTool, skipOutsideCi } from '../helpers/system-tools.js';
+import { failOnMissing, skipOutsideCi } from '../helpers/system-tools.js';
 import { waitFor } from '../helpers/wait-for.js';
 
-const UNAVAILABLE = netnsUnavailable() || missingTool('nft', 'nftables') || missingTool('conntrack', 'conntrack');
+const UNAVAILABLE = kernelLabUnavailable();
 const PROBE_INTERVAL_MS = 500;
 const HEALTH = `connection_draining:\n  timeout: 1s\nload_balancing:\n  health_check:\n    interval: ${PROBE_INTERVAL_MS}ms\n    timeout: 250ms\n    failures_before_eject: 2\n    passes_before_readmit: 1\n`;
 

@@ -4,13 +4,12 @@
 // and a clean stop leaves no table behind.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { KernelLab, kernelProxyYaml } from '../helpers/kernel-lab.js';
-import { netnsUnavailable } from '../helpers/netns.js';
+import { kernelLabUnavailable, KernelLab, kernelProxyYaml } from '../helpers/kernel-lab.js';
 import type { SupervisorProcess } from '../helpers/supervisor-process.js';
-import { failOnMissing, missingTool, skipOutsideCi } from '../helpers/system-tools.js';
+import { failOnMissing, skipOutsideCi } from '../helpers/system-tools.js';
 import { waitFor } from '../helpers/wait-for.js';
 
-const UNAVAILABLE = netnsUnavailable() || missingTool('nft', 'nftables') || missingTool('conntrack', 'conntrack');
+const UNAVAILABLE = kernelLabUnavailable();
 const DRAIN = 'connection_draining:\n  timeout: 1s\n';
 
 /** Every rule of the table as `chain#handle`, in order. */

@@ -3,13 +3,12 @@
 // and the bandwidth quota, whose suspension refuses new flows while live ones go on.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { KernelLab, kernelProxyYaml, repliesOf, waitForStats } from '../helpers/kernel-lab.js';
-import { netnsUnavailable } from '../helpers/netns.js';
+import { kernelLabUnavailable, KernelLab, kernelProxyYaml, repliesOf, waitForStats } from '../helpers/kernel-lab.js';
 import { ADMIN_KEY, type SupervisorProcess } from '../helpers/supervisor-process.js';
-import { failOnMissing, missingTool, skipOutsideCi } from '../helpers/system-tools.js';
+import { failOnMissing, skipOutsideCi } from '../helpers/system-tools.js';
 import { waitFor } from '../helpers/wait-for.js';
 
-const UNAVAILABLE = netnsUnavailable() || missingTool('nft', 'nftables') || missingTool('conntrack', 'conntrack');
+const UNAVAILABLE = kernelLabUnavailable();
 const QUOTA = 300_000;
 
 describe('kernel forwarding: ACL, bans and bandwidth in the kernel', { skip: skipOutsideCi(UNAVAILABLE) }, () => {

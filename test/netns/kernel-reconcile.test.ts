@@ -4,12 +4,11 @@
 // adopted and brought up to date, or removed, never written a second time.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { KernelLab, kernelProxyYaml } from '../helpers/kernel-lab.js';
-import { netnsUnavailable } from '../helpers/netns.js';
+import { kernelLabUnavailable, KernelLab, kernelProxyYaml } from '../helpers/kernel-lab.js';
 import type { SupervisorProcess } from '../helpers/supervisor-process.js';
-import { failOnMissing, missingTool, skipOutsideCi } from '../helpers/system-tools.js';
+import { failOnMissing, skipOutsideCi } from '../helpers/system-tools.js';
 
-const UNAVAILABLE = netnsUnavailable() || missingTool('nft', 'nftables') || missingTool('conntrack', 'conntrack');
+const UNAVAILABLE = kernelLabUnavailable();
 const DRAIN = 'connection_draining:\n  timeout: 1s\n';
 
 /** Rules of the chains whose names start with `prefix`, as `chain#handle`. */
